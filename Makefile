@@ -1,0 +1,91 @@
+# koban - plain Makefile. `make` builds build/koban; `make check` builds the
+# release (gcc), the sanitizer build (clang, ASan+UBSan) and the fuzzers, then
+# runs every test. See README.md.
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+DATADIR  ?= $(PREFIX)/share/koban
+MANDIR   ?= $(PREFIX)/share/man
+BUILD    ?= build
+CC       ?= cc
+OPT      ?= -O2 -g
+SANFLAGS ?=
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+PKGS     := libpcap sqlite3 jansson libsodium
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lsqlite3 -ljansson -lsodium)
+
+CFLAGS_ALL = -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wno-format-nonliteral \
+	     -D_GNU_SOURCE -DKOBAN_VERSION='"$(VERSION)"' -DKOBAN_DATADIR='"$(DATADIR)"' \
+	     -Isrc $(PKG_CFLAGS) $(OPT) $(SANFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread
+
+LIB_SRC  := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(shell find tests -name 'test_*.c'))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+BENCH_SRC:= $(sort $(wildcard bench/*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
+BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+LIBA     := $(BUILD)/libkoban.a
+
+.PHONY: all tests bench san fuzz check install uninstall clean
+all: $(BUILD)/koban
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/koban: $(CLI_OBJ) $(LIBA)
+	$(CC) $(CFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/%.c $(LIBA) tests/test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBA) $(LDLIBS_ALL)
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -O2 -o $@ $< $(LDLIBS_ALL)
+
+tests: $(BUILD)/koban $(TEST_BIN)
+bench: $(BUILD)/koban $(BENCH_BIN)
+
+# Sanitizer build: clang, ASan + UBSan, every report fatal.
+san:
+	$(MAKE) BUILD=build/san CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" tests
+
+# libFuzzer targets: one per parser of network input (fuzz/fuzz_*.c).
+FUZZ_BUILD := build/fuzz
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT="-O1 -g" \
+		SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_BUILD)/libkoban.a
+	@mkdir -p $(FUZZ_BUILD)/bin
+	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+		clang $(filter-out $(OPT) $(SANFLAGS),$(CFLAGS_ALL)) -O1 -g -fsanitize=fuzzer,address,undefined \
+		  -o $(FUZZ_BUILD)/bin/$$n $$f $(FUZZ_BUILD)/libkoban.a $(LDLIBS_ALL); done
+
+check: all san fuzz
+	tests/run.sh
+
+install: $(BUILD)/koban
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BUILD)/koban $(DESTDIR)$(BINDIR)/koban
+	cp -R data/. $(DESTDIR)$(DATADIR)/
+	install -m 0644 man/koban.1 $(DESTDIR)$(MANDIR)/man1/koban.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/koban $(DESTDIR)$(MANDIR)/man1/koban.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,21 @@
+#!/bin/sh
+# deps.sh - installs what koban needs on Debian 12 (as root). With `test`,
+# also what the tests and benchmarks use (clang's sanitizers and libFuzzer,
+# tcpdump's captures are in the repo; lab daemons for the namespace tests).
+set -e
+export DEBIAN_FRONTEND=noninteractive
+RUNTIME="build-essential pkg-config libpcap-dev libsqlite3-dev libjansson-dev libsodium-dev ieee-data"
+TEST="clang libclang-rt-14-dev iproute2 busybox dnsmasq mosquitto mosquitto-clients tcpdump tshark
+      python3 procps sqlite3 psmisc socat"
+pkgs=$RUNTIME
+[ "${1:-}" = test ] && pkgs="$RUNTIME $TEST"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "koban: installing:$missing" >&2
+	apt-get update -q >/dev/null
+	echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+	apt-get install -y -q --no-install-recommends $missing >/dev/null
+fi

@@ -1,0 +1,10 @@
+/* commands.h - one entry point per koban verb (src/cli/<verb>.c). */
+#ifndef KOBAN_COMMANDS_H
+#define KOBAN_COMMANDS_H
+
+int cmd_analyze(int argc, char **argv); /* cli/analyze.c */
+int cmd_log(int argc, char **argv);     /* cli/log.c: `log verify FILE` */
+int cmd_devices(int argc, char **argv); /* cli/devices.c */
+int cmd_events(int argc, char **argv);  /* cli/events.c */
+
+#endif
