@@ -63,8 +63,7 @@ size_t text_clean_into(char *dst, size_t dstsz, const char *s, size_t len)
 		out += n;
 		i += n;
 	}
-	while (out > 0 && (dst[out - 1] == ' ' || dst[out - 1] == '?') &&
-	       (dst[out - 1] == ' ' || out == 1))
+	while (out > 0 && dst[out - 1] == ' ')
 		out--;
 	dst[out] = '\0';
 	return out;
