@@ -59,9 +59,9 @@ struct device {
 	char *dhcp_params;         /* DHCP option 55 */
 	struct strlist user_agents;
 	struct strlist mdns_services;
-	struct service services[DEVICE_MAX_SERVICES];
+	struct service *services;  /* grows up to DEVICE_MAX_SERVICES */
 	uint8_t n_services;
-	struct peer peers[DEVICE_MAX_PEERS];
+	struct peer *peers;        /* grows up to DEVICE_MAX_PEERS */
 	uint8_t n_peers;
 	uint32_t peers_dropped;    /* peers not kept because the list was full */
 	uint64_t first_seen_us;

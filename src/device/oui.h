@@ -1,0 +1,16 @@
+/* oui.h - MAC address vendor lookup from the IEEE registry (Debian's
+ * ieee-data: /usr/share/ieee-data/oui.csv, or the file named by
+ * $KOBAN_OUI_FILE). Loaded once, on first use. */
+#ifndef KOBAN_OUI_H
+#define KOBAN_OUI_H
+
+#include <stdint.h>
+
+/* Organisation name for the MAC's OUI, or NULL (unknown, locally
+ * administered, or registry missing). The string lives until oui_free(). */
+const char *oui_lookup(const uint8_t mac[6]);
+/* True once a registry was loaded (false if none was found). */
+int oui_loaded_entries(void);
+void oui_free(void);
+
+#endif
