@@ -265,15 +265,20 @@ static void tcp_update(struct flow_table *t, uint32_t i, const struct packet *p,
 		f->tcp_state |= from_client ? FLOW_TCP_FIN_CLIENT : FLOW_TCP_FIN_SERVER;
 	if (fl & TCP_RST)
 		f->tcp_state |= FLOW_TCP_RST;
+}
+
+bool flow_table_end_if_closed(struct flow_table *t, struct flow *f)
+{
 	bool closed = (f->tcp_state & FLOW_TCP_RST) ||
 		      (f->tcp_state & (FLOW_TCP_FIN_CLIENT | FLOW_TCP_FIN_SERVER)) ==
 			      (FLOW_TCP_FIN_CLIENT | FLOW_TCP_FIN_SERVER);
-	if (closed && !f->ended) {
-		t->stats.closed++;
-		if (t->on_end)
-			t->on_end(t->ctx, f, FLOW_END_CLOSED);
-		f->ended = true;
-	}
+	if (!closed || f->ended)
+		return false;
+	t->stats.closed++;
+	if (t->on_end)
+		t->on_end(t->ctx, f, FLOW_END_CLOSED);
+	f->ended = true;
+	return true;
 }
 
 static uint32_t flow_lookup(struct flow_table *t, const struct packet *p, uint32_t hash, bool *from_client)

@@ -74,6 +74,11 @@ void flow_table_free(struct flow_table *t);
  * counters, TCP state and times. Expires idle flows first (capture time). */
 struct flow *flow_track(struct flow_table *t, const struct packet *pkt, bool *from_client, bool *created);
 
+/* After the caller has processed a packet: if the TCP connection is now
+ * closed (RST, or FIN both ways), runs the end callback once (the flow
+ * stays in the table for late packets until it idles out). */
+bool flow_table_end_if_closed(struct flow_table *t, struct flow *f);
+
 /* Ends every live flow (end of input). */
 void flow_table_flush(struct flow_table *t);
 

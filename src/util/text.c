@@ -112,3 +112,17 @@ void term_escape(FILE *f, const char *s)
 			fputc(*u, f);
 	}
 }
+
+void text_fix_utf8_tail(char *s)
+{
+	size_t n = strlen(s), back = 0;
+	/* find the start of the last sequence (at most 3 continuation bytes back) */
+	while (back < 4 && back < n && ((unsigned char)s[n - 1 - back] & 0xc0) == 0x80)
+		back++;
+	if (back == n)
+		return;
+	size_t start = n - 1 - back;
+	if (utf8_seq_len((const unsigned char *)s + start, n - start) != back + 1 &&
+	    (unsigned char)s[start] >= 0x80)
+		s[start] = '\0';
+}

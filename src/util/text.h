@@ -17,6 +17,10 @@ char *text_clean(const char *s, size_t len, size_t max);
 /* Same, into a caller buffer (always NUL-terminated). Returns bytes written. */
 size_t text_clean_into(char *dst, size_t dstsz, const char *s, size_t len);
 
+/* Cuts a string that snprintf may have truncated in the middle of a UTF-8
+ * sequence back to the last complete character. */
+void text_fix_utf8_tail(char *s);
+
 /* Writes s to f with <, >, &, " and ' as HTML entities. */
 void html_escape(FILE *f, const char *s);
 

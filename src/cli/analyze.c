@@ -1,0 +1,288 @@
+/* analyze.c - `koban analyze`: reads capture files in time order through the
+ * engine and writes devices.json, events.jsonl, report.html, koban.db and
+ * events.log into the output directory, then prints a short summary. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture/pcap_file.h"
+#include "cli/commands.h"
+#include "device/inventory.h"
+#include "engine/engine.h"
+#include "report/html.h"
+#include "store/store.h"
+#include "util/text.h"
+
+#define REPORT_KEEP_EVENTS 100000
+
+struct run {
+	const char *out_dir;
+	FILE *jsonl;
+	struct store *store;
+	json_t *events;            /* kept for the report (bounded) */
+	json_t *by_kind;           /* kind -> count */
+	uint64_t by_severity[5];
+	int write_errors;
+};
+
+static void on_event(void *ctx, const struct event *ev)
+{
+	struct run *r = ctx;
+	json_t *o = event_to_json(ev);
+	if (!o) {
+		r->write_errors++;
+		return;
+	}
+	if (json_dumpf(o, r->jsonl, JSON_COMPACT) != 0 || fputc('\n', r->jsonl) == EOF)
+		r->write_errors++;
+	if (store_add_event(r->store, ev) != 0)
+		r->write_errors++;
+	r->by_severity[ev->severity <= SEV_CRITICAL ? ev->severity : 0]++;
+	json_t *n = json_object_get(r->by_kind, ev->kind);
+	json_object_set_new(r->by_kind, ev->kind, json_integer(n ? json_integer_value(n) + 1 : 1));
+	if (json_array_size(r->events) < REPORT_KEEP_EVENTS || ev->severity > SEV_INFO)
+		json_array_append(r->events, o);
+	json_decref(o);
+}
+
+static void usage_analyze(FILE *f)
+{
+	fputs("usage: koban analyze [--out DIR] [--config FILE] [--lang ja|en] CAPTURE...\n", f);
+}
+
+static void progress(const struct capture_set *set, uint64_t packets, bool final)
+{
+	uint64_t pos = capture_set_position(set), total = set->total_size ? set->total_size : 1;
+	int pct = (int)(pos * 100 / total);
+	if (pct > 100 || final)
+		pct = 100;
+	char bar[41];
+	memset(bar, '#', (size_t)(pct * 40 / 100));
+	memset(bar + pct * 40 / 100, '.', (size_t)(40 - pct * 40 / 100));
+	bar[40] = '\0';
+	fprintf(stderr, "\r[%s] %3d%% %llu packets%s", bar, pct, (unsigned long long)packets, final ? "\n" : "");
+}
+
+/* Feeds every packet of every file to the engine. Returns the number of
+ * files that failed. */
+static int read_captures(struct engine *eng, struct capture_set *set)
+{
+	bool bar = isatty(STDERR_FILENO) && set->total_size > (4u << 20);
+	struct capture_packet cp;
+	uint64_t n = 0;
+	while (capture_set_next(set, &cp)) {
+		engine_packet(eng, cp.linktype, cp.ts_us, cp.data, cp.caplen, cp.wirelen);
+		if (bar && (++n & 0xffff) == 0)
+			progress(set, n, false);
+	}
+	if (bar)
+		progress(set, n, true);
+	engine_finish(eng);
+	int failed = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->src[i].error[0]) {
+			fprintf(stderr, "koban: %s: ", set->src[i].path);
+			term_escape(stderr, set->src[i].error);
+			fputc('\n', stderr);
+			failed++;
+		}
+	}
+	return failed;
+}
+
+static int write_json_file(const char *dir, const char *name, json_t *v)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (json_dump_file(v, path, JSON_INDENT(2)) != 0) {
+		fprintf(stderr, "koban: cannot write %s\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *collect_devices(struct engine *eng, struct store *st, int *errors)
+{
+	struct inventory *inv = engine_inventory(eng);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < inventory_count(inv); i++) {
+		struct device *d = inventory_at(inv, i);
+		if (!d->local)
+			continue;
+		json_array_append_new(arr, device_to_json(d));
+		if (store_put_device(st, d) != 0)
+			(*errors)++;
+	}
+	return arr;
+}
+
+static int write_report(const char *dir, json_t *devices, struct run *r, const struct engine_stats *es,
+			char *const *captures, size_t n_captures, const char *lang)
+{
+	char path[4096], first[32], last[32];
+	snprintf(path, sizeof path, "%s/report.html", dir);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "koban: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	struct report_meta meta = {
+		.version = KOBAN_VERSION,
+		.note = "koban analyze",
+		.captures = (const char *const *)captures,
+		.n_captures = n_captures,
+		.packets = es->packets,
+		.packets_skipped = es->decode_truncated + es->decode_malformed + es->decode_unsupported,
+		.flows = es->flows.created,
+		.first_ts = es->first_us ? ts_iso8601(es->first_us, first, sizeof first) : NULL,
+		.last_ts = es->last_us ? ts_iso8601(es->last_us, last, sizeof last) : NULL,
+	};
+	int rc = report_html_write(f, devices, r->events, &meta, lang);
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+static void print_summary(const struct run *r, size_t n_devices, const struct engine_stats *es)
+{
+	printf("%llu packets, %llu flows, %zu devices, %llu events\n", (unsigned long long)es->packets,
+	       (unsigned long long)es->flows.created, n_devices, (unsigned long long)es->events);
+	printf("events by severity:");
+	for (int s = SEV_CRITICAL; s >= SEV_INFO; s--)
+		printf(" %s %llu", severity_str((enum severity)s), (unsigned long long)r->by_severity[s]);
+	printf("\nevents by kind:");
+	const char *kind;
+	json_t *v;
+	json_object_foreach(r->by_kind, kind, v) printf(" %s %lld", kind, (long long)json_integer_value(v));
+	printf("\nreport: %s/report.html\n", r->out_dir);
+}
+
+struct analyze_opts {
+	const char *out_dir;
+	const char *config_path;
+	const char *lang;
+};
+
+static int parse_analyze_args(int argc, char **argv, struct analyze_opts *o)
+{
+	static const struct option longopts[] = {
+		{"out", required_argument, NULL, 'o'},
+		{"config", required_argument, NULL, 'c'},
+		{"lang", required_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	o->out_dir = "koban-out";
+	optind = 1;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "o:c:l:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o': o->out_dir = optarg; break;
+		case 'c': o->config_path = optarg; break;
+		case 'l': o->lang = optarg; break;
+		case 'h': usage_analyze(stdout); exit(0);
+		default: usage_analyze(stderr); return -1;
+		}
+	}
+	if (o->lang && strcmp(o->lang, "ja") != 0 && strcmp(o->lang, "en") != 0) {
+		fprintf(stderr, "koban: --lang must be ja or en\n");
+		return -1;
+	}
+	if (optind >= argc) {
+		usage_analyze(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_outputs(struct run *r, const struct config *cfg)
+{
+	char err[512], path[4096];
+	if (mkdir(r->out_dir, 0750) != 0 && errno != EEXIST) {
+		fprintf(stderr, "koban: cannot create %s: %s\n", r->out_dir, strerror(errno));
+		return -1;
+	}
+	r->store = store_open(r->out_dir, cfg->log_key[0] ? cfg->log_key : NULL, err, sizeof err);
+	if (!r->store) {
+		fprintf(stderr, "koban: %s\n", err);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/events.jsonl", r->out_dir);
+	r->jsonl = fopen(path, "w");
+	if (!r->jsonl) {
+		fprintf(stderr, "koban: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	r->events = json_array();
+	r->by_kind = json_object();
+	return 0;
+}
+
+static void close_outputs(struct run *r)
+{
+	if (r->jsonl && fclose(r->jsonl) != 0)
+		r->write_errors++;
+	if (r->store) {
+		if (store_commit(r->store) != 0)
+			r->write_errors++;
+		store_close(r->store);
+	}
+	json_decref(r->events);
+	json_decref(r->by_kind);
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	struct analyze_opts o = {0};
+	if (parse_analyze_args(argc, argv, &o) != 0)
+		return 2;
+	struct config cfg;
+	char err[512];
+	config_defaults(&cfg);
+	if (o.config_path && !config_load(&cfg, o.config_path, err, sizeof err)) {
+		fprintf(stderr, "koban: %s\n", err);
+		return 2;
+	}
+	const char *lang = o.lang ? o.lang : cfg.lang;
+	struct run r = {.out_dir = o.out_dir};
+	if (open_outputs(&r, &cfg) != 0) {
+		close_outputs(&r);
+		return 3;
+	}
+	struct engine_sink sink = {.event = on_event, .ctx = &r};
+	struct engine *eng = engine_new(&cfg, &sink, err, sizeof err);
+	if (!eng) {
+		fprintf(stderr, "koban: %s\n", err);
+		close_outputs(&r);
+		return 3;
+	}
+	struct capture_set set;
+	char **captures = argv + optind;
+	size_t n_captures = (size_t)(argc - optind);
+	capture_set_open(&set, captures, n_captures);
+	int failed = read_captures(eng, &set);
+	struct engine_stats es;
+	engine_get_stats(eng, &es);
+	json_t *devices = collect_devices(eng, r.store, &r.write_errors);
+	if (store_commit(r.store) != 0)
+		r.write_errors++;
+	if (write_json_file(r.out_dir, "devices.json", devices) != 0 ||
+	    write_report(r.out_dir, devices, &r, &es, captures, n_captures, lang) != 0)
+		r.write_errors++;
+	print_summary(&r, json_array_size(devices), &es);
+	json_decref(devices);
+	capture_set_close(&set);
+	engine_free(eng);
+	close_outputs(&r);
+	if (r.write_errors) {
+		fprintf(stderr, "koban: %d write errors in %s\n", r.write_errors, r.out_dir);
+		return 3;
+	}
+	if (failed)
+		fprintf(stderr, "koban: %d of %zu capture files could not be read completely\n", failed, n_captures);
+	return failed ? 1 : 0;
+}

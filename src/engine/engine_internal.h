@@ -1,0 +1,46 @@
+/* engine_internal.h - state shared by the engine's source files
+ * (engine.c: packet path; facts.c: attributing dissector facts;
+ * events.c: building events). Not for use outside src/engine/. */
+#ifndef KOBAN_ENGINE_INTERNAL_H
+#define KOBAN_ENGINE_INTERNAL_H
+
+#include "device/inventory.h"
+#include "engine/engine.h"
+#include "proto/dissect.h"
+
+#define LOGIN_SEEN_SIZE 65536 /* power of two */
+
+struct engine {
+	struct config cfg;
+	struct engine_sink sink;
+	struct flow_table *flows;
+	struct inventory *inv;
+	uint8_t *stream_pool;      /* stream_slots x DISSECT_STATE_MAX bytes */
+	int32_t *stream_free;      /* stack of free slot numbers */
+	uint32_t stream_free_n;
+	uint64_t *login_seen;      /* hashes of logins already reported */
+	struct engine_stats stats;
+};
+
+/* What a fact is being interpreted against. */
+struct fact_ctx {
+	struct engine *e;
+	const struct packet *pkt;
+	struct flow *flow;         /* may be NULL for stateless UDP without a flow */
+	bool from_client;
+};
+
+/* facts.c */
+void engine_handle_fact(void *ctx, const struct fact *f);
+bool engine_ip_is_local(const struct engine *e, const struct kaddr *ip);
+
+/* events.c */
+void event_emit(struct engine *e, struct event *ev);
+void event_new_device(struct engine *e, const struct device *d, uint64_t ts_us);
+void event_new_service(struct engine *e, const struct device *d, const struct service *s,
+		       const struct kaddr *client, uint64_t ts_us);
+void event_cleartext_login(struct engine *e, const struct device *d, const struct kaddr *dev_ip,
+			   const char *proto, const char *user, const struct kaddr *peer, uint16_t port,
+			   bool device_is_server, uint64_t ts_us);
+
+#endif
