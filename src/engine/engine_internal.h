@@ -32,7 +32,7 @@ struct fact_ctx {
 
 /* facts.c */
 void engine_handle_fact(void *ctx, const struct fact *f);
-bool engine_ip_is_local(const struct engine *e, const struct kaddr *ip);
+bool engine_ip_is_local(struct engine *e, const struct kaddr *ip);
 
 /* events.c */
 void event_emit(struct engine *e, struct event *ev);

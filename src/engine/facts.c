@@ -10,14 +10,19 @@
 
 #define FACT_TEXT_MAX 256
 
-bool engine_ip_is_local(const struct engine *e, const struct kaddr *ip)
+/* Local: inside the configured networks (or private/ULA when none are
+ * configured), or an address a local device was given by DHCP. */
+bool engine_ip_is_local(struct engine *e, const struct kaddr *ip)
 {
-	if (e->cfg.n_local_nets == 0)
-		return kaddr_is_private(ip);
-	for (size_t i = 0; i < e->cfg.n_local_nets; i++)
-		if (kprefix_contains(&e->cfg.local_nets[i], ip))
+	if (e->cfg.n_local_nets == 0) {
+		if (kaddr_is_private(ip))
 			return true;
-	return false;
+	} else {
+		for (size_t i = 0; i < e->cfg.n_local_nets; i++)
+			if (kprefix_contains(&e->cfg.local_nets[i], ip))
+				return true;
+	}
+	return !kaddr_is_multicast(ip) && inventory_by_ip(e->inv, ip) != NULL;
 }
 
 /* One end of the conversation a fact is about. */
