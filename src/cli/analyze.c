@@ -254,7 +254,7 @@ int cmd_analyze(int argc, char **argv)
 		return 3;
 	}
 	struct engine_sink sink = {.event = on_event, .ctx = &r};
-	struct engine *eng = engine_new(&cfg, &sink, err, sizeof err);
+	struct engine *eng = engine_new(&cfg, &sink, NULL, err, sizeof err);
 	if (!eng) {
 		fprintf(stderr, "koban: %s\n", err);
 		close_outputs(&r);

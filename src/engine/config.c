@@ -18,6 +18,51 @@ void config_defaults(struct config *c)
 	c->stream_slots = 256;
 	c->max_devices = 65536;
 	strcpy(c->lang, "en");
+	strcpy(c->detectors, "all");
+}
+
+static const char *config_set_param(struct config *c, const char *key, const char *val, unsigned line)
+{
+	if (strlen(key) >= sizeof c->params[0].key || strlen(val) >= sizeof c->params[0].value)
+		return "key or value too long";
+	for (size_t i = 0; i < c->n_params; i++) {
+		if (strcmp(c->params[i].key, key) == 0) {
+			strcpy(c->params[i].value, val);
+			c->params[i].line = line;
+			return NULL;
+		}
+	}
+	if (c->n_params == CONFIG_MAX_PARAMS)
+		return "too many settings";
+	struct config_param *p = &c->params[c->n_params++];
+	strcpy(p->key, key);
+	strcpy(p->value, val);
+	p->line = line;
+	p->used = false;
+	return NULL;
+}
+
+const char *config_param(struct config *c, const char *key)
+{
+	for (size_t i = 0; i < c->n_params; i++) {
+		if (strcmp(c->params[i].key, key) == 0) {
+			c->params[i].used = true;
+			return c->params[i].value;
+		}
+	}
+	return NULL;
+}
+
+bool config_check_unused(const struct config *c, char *err, size_t errsz)
+{
+	for (size_t i = 0; i < c->n_params; i++) {
+		if (!c->params[i].used) {
+			snprintf(err, errsz, "%s:%u: %s: unknown key", c->path[0] ? c->path : "config",
+				 c->params[i].line, c->params[i].key);
+			return false;
+		}
+	}
+	return true;
 }
 
 static char *trim(char *s)
@@ -68,8 +113,10 @@ static const struct u32_key u32_keys[] = {
 };
 
 /* Applies one key; returns NULL or a description of what is wrong. */
-static const char *config_set(struct config *c, const char *key, char *val)
+static const char *config_set(struct config *c, const char *key, char *val, unsigned line)
 {
+	if (strchr(key, '.'))
+		return config_set_param(c, key, val, line);
 	for (size_t i = 0; i < sizeof u32_keys / sizeof u32_keys[0]; i++) {
 		if (strcmp(key, u32_keys[i].name) == 0)
 			return parse_u32(val, u32_keys[i].min, u32_keys[i].max,
@@ -83,6 +130,12 @@ static const char *config_set(struct config *c, const char *key, char *val)
 		if (strlen(val) >= sizeof c->log_key)
 			return "log_key is too long (at most 255 characters)";
 		strcpy(c->log_key, val);
+		return NULL;
+	}
+	if (strcmp(key, "detectors") == 0) {
+		if (strlen(val) >= sizeof c->detectors)
+			return "list too long";
+		strcpy(c->detectors, val);
 		return NULL;
 	}
 	if (strcmp(key, "lang") == 0) {
@@ -103,6 +156,7 @@ bool config_load(struct config *c, const char *path, char *err, size_t errsz)
 	}
 	char line[1024];
 	unsigned lineno = 0;
+	snprintf(c->path, sizeof c->path, "%s", path);
 	bool ok = true;
 	while (ok && fgets(line, sizeof line, f)) {
 		lineno++;
@@ -125,7 +179,7 @@ bool config_load(struct config *c, const char *path, char *err, size_t errsz)
 		}
 		*eq = '\0';
 		char *key = trim(s), *val = trim(eq + 1);
-		const char *why = config_set(c, key, val);
+		const char *why = config_set(c, key, val, lineno);
 		if (why) {
 			snprintf(err, errsz, "%s:%u: %s: %s", path, lineno, key, why);
 			ok = false;

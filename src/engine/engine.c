@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/detector.h"
 #include "device/oui.h"
 #include "engine/engine_internal.h"
 #include "util/text.h"
@@ -26,7 +27,8 @@ static bool stream_pool_init(struct engine *e)
 	return true;
 }
 
-struct engine *engine_new(const struct config *cfg, const struct engine_sink *sink, char *err, size_t errsz)
+struct engine *engine_new(const struct config *cfg, const struct engine_sink *sink, struct intel *intel,
+			  char *err, size_t errsz)
 {
 	struct engine *e = calloc(1, sizeof *e);
 	if (!e) {
@@ -35,6 +37,7 @@ struct engine *engine_new(const struct config *cfg, const struct engine_sink *si
 	}
 	e->cfg = *cfg;
 	e->sink = *sink;
+	e->intel = intel;
 	uint32_t timeouts[3] = {cfg->tcp_idle_timeout_s, cfg->udp_idle_timeout_s, cfg->other_idle_timeout_s};
 	e->flows = flow_table_new((size_t)cfg->flow_memory_kb * 1024, timeouts, on_flow_end, e);
 	e->inv = inventory_new(cfg->max_devices);
@@ -45,6 +48,10 @@ struct engine *engine_new(const struct config *cfg, const struct engine_sink *si
 		engine_free(e);
 		return NULL;
 	}
+	if (engine_detectors_init(e, err, errsz) != 0 || !config_check_unused(&e->cfg, err, errsz)) {
+		engine_free(e);
+		return NULL;
+	}
 	return e;
 }
 
@@ -52,6 +59,7 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	engine_detectors_free(e);
 	flow_table_free(e->flows);
 	inventory_free(e->inv);
 	free(e->stream_pool);
@@ -92,6 +100,7 @@ static struct device *device_for(struct engine *e, const uint8_t *mac, const str
 	if (mac)
 		device_set_str(&d->vendor, oui_lookup(mac));
 	event_new_device(e, d, ts);
+	detect_dispatch_device(e, d, ts);
 	return d;
 }
 
@@ -226,6 +235,7 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 {
 	(void)why;
 	struct engine *e = ctx;
+	detect_dispatch_flow_end(e, f);
 	if (f->dissector >= 0 && f->stream_slot >= 0) {
 		const struct dissector *d = dissector_table[f->dissector];
 		struct packet p;
@@ -250,6 +260,31 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 }
 
 /* ---- the packet path ---- */
+
+static struct device *packet_dst_device(struct engine *e, const struct packet *p, bool dst_local)
+{
+	if (!dst_local)
+		return NULL;
+	if (p->has_dst_mac && !mac_is_group(p->dst_mac)) {
+		struct device *d = inventory_by_mac(e->inv, p->dst_mac);
+		if (d)
+			return d;
+	}
+	return inventory_by_ip(e->inv, &p->dst_ip);
+}
+
+static void run_detectors(struct engine *e, const struct packet *p, const struct flow *f, bool from_client,
+			  bool created, struct device *src_dev)
+{
+	struct detect_packet dp = {.pkt = p, .flow = f, .from_client = from_client, .flow_created = created,
+				   .src_dev = src_dev};
+	if (p->ip_version) {
+		dp.src_local = engine_ip_is_local(e, &p->src_ip);
+		dp.dst_local = engine_ip_is_local(e, &p->dst_ip);
+		dp.dst_dev = packet_dst_device(e, p, dp.dst_local);
+	}
+	detect_dispatch_packet(e, &dp);
+}
 
 static void count_decode(struct engine *e, enum decode_status st)
 {
@@ -276,25 +311,30 @@ void engine_packet(struct engine *e, int linktype, uint64_t ts_us, const uint8_t
 	if (ts_us > e->stats.last_us)
 		e->stats.last_us = ts_us;
 	count_decode(e, st);
-	learn_source(e, &p);
+	struct device *src_dev = learn_source(e, &p);
 	if (!p.ip_version) {
 		e->stats.non_ip++;
+		if (e->n_detectors)
+			run_detectors(e, &p, NULL, false, false, src_dev);
 		return;
 	}
-	bool from_client, created;
+	bool from_client = true, created = false;
 	struct flow *f = flow_track(e->flows, &p, &from_client, &created);
-	if (!f)
-		return;
-	if (created)
-		note_peers(e, f);
-	note_service(e, f, &p, from_client);
-	if (p.has_l4 && p.payload_len > 0 && (p.l4_proto == IPPROTO_TCP || p.l4_proto == IPPROTO_UDP))
-		dissect_payload(e, f, &p, from_client);
-	if (p.l4_proto == IPPROTO_TCP)
+	if (f) {
+		if (created)
+			note_peers(e, f);
+		note_service(e, f, &p, from_client);
+		if (p.has_l4 && p.payload_len > 0 && (p.l4_proto == IPPROTO_TCP || p.l4_proto == IPPROTO_UDP))
+			dissect_payload(e, f, &p, from_client);
+	}
+	if (e->n_detectors)
+		run_detectors(e, &p, f, from_client, created, src_dev);
+	if (f && p.l4_proto == IPPROTO_TCP)
 		flow_table_end_if_closed(e->flows, f);
 }
 
 void engine_finish(struct engine *e)
 {
 	flow_table_flush(e->flows);
+	detect_dispatch_finish(e, e->stats.last_us);
 }

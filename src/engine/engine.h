@@ -40,7 +40,13 @@ struct engine_stats {
 	struct flow_stats flows;
 };
 
-struct engine *engine_new(const struct config *cfg, const struct engine_sink *sink, char *err, size_t errsz);
+struct intel;
+
+/* Creates the engine and the detectors enabled in cfg (`detectors`), which
+ * read their `<name>.<key>` parameters; an unknown or malformed parameter
+ * is an error. intel (may be NULL) is the loaded threat data, not owned. */
+struct engine *engine_new(const struct config *cfg, const struct engine_sink *sink, struct intel *intel,
+			  char *err, size_t errsz);
 void engine_free(struct engine *e);
 
 /* Feeds one captured frame. ts_us is the capture timestamp. */

@@ -9,6 +9,19 @@
 #include "proto/dissect.h"
 
 #define LOGIN_SEEN_SIZE 65536 /* power of two */
+#define ENGINE_MAX_DETECTORS 32
+
+struct detector;
+struct detect_ctx;
+struct detect_packet;
+struct detect_login;
+struct detect_dns;
+
+struct detector_slot {
+	const struct detector *det;
+	void *state;
+	struct detect_ctx *ctx;
+};
 
 struct engine {
 	struct config cfg;
@@ -19,6 +32,9 @@ struct engine {
 	int32_t *stream_free;      /* stack of free slot numbers */
 	uint32_t stream_free_n;
 	uint64_t *login_seen;      /* hashes of logins already reported */
+	struct intel *intel;       /* not owned */
+	struct detector_slot detectors[ENGINE_MAX_DETECTORS];
+	size_t n_detectors;
 	struct engine_stats stats;
 };
 
@@ -34,7 +50,19 @@ struct fact_ctx {
 void engine_handle_fact(void *ctx, const struct fact *f);
 bool engine_ip_is_local(struct engine *e, const struct kaddr *ip);
 
+/* detect_ctx.c */
+int engine_detectors_init(struct engine *e, char *err, size_t errsz);
+void engine_detectors_free(struct engine *e);
+void detect_dispatch_packet(struct engine *e, const struct detect_packet *dp);
+void detect_dispatch_flow_end(struct engine *e, const struct flow *f);
+void detect_dispatch_login(struct engine *e, const struct detect_login *l);
+void detect_dispatch_dns(struct engine *e, const struct detect_dns *q);
+void detect_dispatch_device(struct engine *e, struct device *d, uint64_t ts_us);
+void detect_dispatch_finish(struct engine *e, uint64_t ts_us);
+
 /* events.c */
+void event_init(struct event *ev, const char *kind, enum severity sev, const struct device *d,
+		const struct kaddr *dev_ip, uint64_t ts_us);
 void event_emit(struct engine *e, struct event *ev);
 void event_new_device(struct engine *e, const struct device *d, uint64_t ts_us);
 void event_new_service(struct engine *e, const struct device *d, const struct service *s,

@@ -22,8 +22,8 @@ void event_emit(struct engine *e, struct event *ev)
 	ev->evidence = NULL;
 }
 
-static void event_init(struct event *ev, const char *kind, enum severity sev, const struct device *d,
-		       const struct kaddr *dev_ip, uint64_t ts_us)
+void event_init(struct event *ev, const char *kind, enum severity sev, const struct device *d,
+		const struct kaddr *dev_ip, uint64_t ts_us)
 {
 	memset(ev, 0, sizeof *ev);
 	snprintf(ev->kind, sizeof ev->kind, "%s", kind);

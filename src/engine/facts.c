@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "detect/detector.h"
 #include "engine/engine_internal.h"
 #include "util/text.h"
 
@@ -119,7 +120,22 @@ static void fact_dns_answer(const struct fact_ctx *fc, const struct fact *f, con
 	struct endpoint receiver;
 	struct fact dst = {.about = ABOUT_DST};
 	endpoint_of(fc, &dst, &receiver);
-	name_peer(fc->e, endpoint_device(fc->e, &receiver), &f->addr, name);
+	struct device *d = endpoint_device(fc->e, &receiver);
+	name_peer(fc->e, d, &f->addr, name);
+	if (fc->e->n_detectors) {
+		struct detect_dns q = {.name = name, .answer = f->addr, .client_ip = receiver.ip, .client_dev = d,
+				       .ts_us = fc->pkt->ts_us};
+		detect_dispatch_dns(fc->e, &q);
+	}
+}
+
+static void fact_dns_query(const struct fact_ctx *fc, const struct fact *f, const char *name)
+{
+	struct endpoint asker;
+	endpoint_of(fc, f, &asker);
+	struct detect_dns q = {.name = name, .client_ip = asker.ip, .client_dev = endpoint_device(fc->e, &asker),
+			       .ts_us = fc->pkt->ts_us};
+	detect_dispatch_dns(fc->e, &q);
 }
 
 static void fact_banner(const struct fact_ctx *fc, struct device *d, const struct fact *f, const char *text)
@@ -150,6 +166,17 @@ static void fact_login(const struct fact_ctx *fc, struct device *server_dev, con
 	struct engine *e = fc->e;
 	struct kaddr client_ip = {0};
 	other_end(fc, server, &client_ip);
+	if (e->n_detectors) {
+		struct endpoint client = {.ip = client_ip, .flow_end = FLOW_CLIENT};
+		client.mac = fc->flow && fc->flow->has_mac[FLOW_CLIENT] ? fc->flow->mac[FLOW_CLIENT] : NULL;
+		struct detect_login l = {.proto = f->proto ? f->proto : "unknown", .user = user,
+					 .password = f->secret, .password_len = f->secret ? f->secret_len : 0,
+					 .server_ip = server->ip, .client_ip = client_ip, .server_dev = server_dev,
+					 .client_dev = endpoint_device(e, &client),
+					 .port = f->port ? f->port : (fc->flow ? fc->flow->port[FLOW_SERVER] : 0),
+					 .ts_us = fc->pkt->ts_us};
+		detect_dispatch_login(e, &l);
+	}
 	struct device *d = server_dev;
 	struct kaddr dev_ip = server->ip, peer_ip = client_ip;
 	bool device_is_server = true;
@@ -182,20 +209,23 @@ static void fact_login(const struct fact_ctx *fc, struct device *server_dev, con
 
 static void fact_apply(const struct fact_ctx *fc, struct device *d, const struct fact *f, const char *text)
 {
+	bool identity = false;
 	switch (f->kind) {
 	case FACT_HOSTNAME: strlist_add(&d->hostnames, text); break;
 	case FACT_VENDOR_CLASS: device_set_str(&d->vendor_class, text); break;
 	case FACT_DHCP_PARAMS: device_set_str(&d->dhcp_params, text); break;
 	case FACT_MUD_URL: device_set_str(&d->mud_url, text); break;
 	case FACT_MDNS_SERVICE: strlist_add(&d->mdns_services, text); break;
-	case FACT_MANUFACTURER: device_set_str(&d->manufacturer, text); break;
-	case FACT_MODEL: device_set_str(&d->model, text); break;
-	case FACT_FIRMWARE: device_set_str(&d->firmware, text); break;
+	case FACT_MANUFACTURER: identity = device_set_str(&d->manufacturer, text); break;
+	case FACT_MODEL: identity = device_set_str(&d->model, text); break;
+	case FACT_FIRMWARE: identity = device_set_str(&d->firmware, text); break;
 	case FACT_USER_AGENT: strlist_add(&d->user_agents, text); break;
 	case FACT_SERVER_BANNER:
 	case FACT_HTTP_AUTH_REALM: fact_banner(fc, d, f, text); break;
 	default: break;
 	}
+	if (identity)
+		detect_dispatch_device(fc->e, d, fc->pkt->ts_us);
 }
 
 /* DHCP ACK: the server gave `addr` to the client whose MAC is the value. */
@@ -225,6 +255,11 @@ void engine_handle_fact(void *ctx, const struct fact *f)
 	}
 	if (f->kind == FACT_DNS_ANSWER) {
 		fact_dns_answer(fc, f, text);
+		return;
+	}
+	if (f->kind == FACT_DNS_QUERY) {
+		if (fc->e->n_detectors)
+			fact_dns_query(fc, f, text);
 		return;
 	}
 	struct endpoint ep;
