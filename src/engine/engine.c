@@ -104,6 +104,11 @@ static struct device *device_for(struct engine *e, const uint8_t *mac, const str
 	return d;
 }
 
+struct device *engine_device_for_mac(struct engine *e, const uint8_t mac[6], uint64_t ts_us)
+{
+	return device_for(e, mac, NULL, ts_us);
+}
+
 /* Learns the sender of a packet if it is a local device. */
 static struct device *learn_source(struct engine *e, const struct packet *p)
 {

@@ -46,6 +46,9 @@ struct fact_ctx {
 	bool from_client;
 };
 
+/* engine.c: the local device with this MAC, created if new (DHCP clients) */
+struct device *engine_device_for_mac(struct engine *e, const uint8_t mac[6], uint64_t ts_us);
+
 /* facts.c */
 void engine_handle_fact(void *ctx, const struct fact *f);
 bool engine_ip_is_local(struct engine *e, const struct kaddr *ip);

@@ -65,12 +65,17 @@ static void endpoint_of(const struct fact_ctx *fc, const struct fact *f, struct 
 	case ABOUT_ADDR:
 		ep->ip = f->addr;
 		break;
+	case ABOUT_MAC:
+		ep->mac = f->mac;
+		break;
 	}
 }
 
 /* The local device an endpoint belongs to, or NULL. */
 static struct device *endpoint_device(struct engine *e, const struct endpoint *ep)
 {
+	if (!ep->ip.family) /* known by MAC only (DHCP client) */
+		return ep->mac && !mac_is_group(ep->mac) ? inventory_by_mac(e->inv, ep->mac) : NULL;
 	bool unspecified = kaddr_is_unspecified(&ep->ip);
 	if (!unspecified && !engine_ip_is_local(e, &ep->ip))
 		return NULL;
@@ -234,7 +239,9 @@ static void fact_dhcp_address(const struct fact_ctx *fc, const struct fact *f)
 	if (f->value_len != 6 || !f->addr.family || kaddr_is_unspecified(&f->addr))
 		return;
 	const uint8_t *mac = (const uint8_t *)f->value;
-	struct device *d = inventory_by_mac(fc->e->inv, mac);
+	if (mac_is_group(mac) || mac_is_zero(mac))
+		return;
+	struct device *d = engine_device_for_mac(fc->e, mac, fc->pkt->ts_us);
 	if (d)
 		inventory_bind_ip(fc->e->inv, d, &f->addr);
 }
@@ -265,6 +272,8 @@ void engine_handle_fact(void *ctx, const struct fact *f)
 	struct endpoint ep;
 	endpoint_of(fc, f, &ep);
 	struct device *d = endpoint_device(fc->e, &ep);
+	if (!d && f->about == ABOUT_MAC && f->mac && !mac_is_group(f->mac) && !mac_is_zero(f->mac))
+		d = engine_device_for_mac(fc->e, f->mac, fc->pkt->ts_us);
 	if (f->kind == FACT_LOGIN) {
 		fact_login(fc, d, &ep, f, text);
 		return;

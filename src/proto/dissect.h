@@ -50,12 +50,15 @@ enum fact_about {
 	ABOUT_ADDR, /* the host given in fact.addr (e.g. a DNS answer) */
 	ABOUT_CLIENT, /* the initiator of the flow (for stream dissectors) */
 	ABOUT_SERVER, /* the responder of the flow (for stream dissectors) */
+	ABOUT_MAC,    /* the host whose hardware address is fact.mac (DHCP chaddr: right
+		       * even when a relay forwards the message) */
 };
 
 struct fact {
 	enum fact_kind kind;
 	enum fact_about about;
 	struct kaddr addr;
+	const uint8_t *mac;   /* ABOUT_MAC: 6 bytes */
 	const char *value;
 	size_t value_len;
 	const char *secret;   /* FACT_LOGIN password; never stored, only compared and masked */
