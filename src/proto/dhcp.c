@@ -2,7 +2,8 @@
  *
  * Client messages (op 1, not relayed): host name (12), vendor class (60),
  * parameter request list (55, as "1,3,6"), client identifier (61, as hex)
- * and MUD URL (161), all about the sender. Server DHCPACKs: the address
+ * and MUD URL (161), all about the client named by chaddr (ABOUT_MAC; the
+ * sender when there is no Ethernet chaddr and no relay). Server DHCPACKs: the address
  * handed out (yiaddr) and the client's MAC (chaddr) as FACT_DHCP_ADDRESS.
  * Option overload (52) is honoured: the file and sname fields are parsed as
  * options after the main area. Stateless. */
@@ -116,7 +117,16 @@ static void opts_parse(struct cursor c, struct dhcp_opts *o, bool main_area)
 	}
 }
 
-static void emit_bytes(const struct fact_sink *sink, enum fact_kind kind, struct cursor v)
+/* Whom client facts are about: the client's hardware address when the
+ * message carries an Ethernet chaddr (right even through a relay), else the
+ * sender of an unrelayed message. */
+struct subject {
+	enum fact_about about;
+	const uint8_t *mac;
+};
+
+static void emit_bytes(const struct fact_sink *sink, const struct subject *who, enum fact_kind kind,
+		       struct cursor v)
 {
 	size_t n = cur_left(&v);
 	if (n == 0) /* absent (NULL base) or empty */
@@ -124,22 +134,23 @@ static void emit_bytes(const struct fact_sink *sink, enum fact_kind kind, struct
 	const uint8_t *p = cur_take(&v, n);
 	if (!p)
 		return;
-	struct fact f = {.kind = kind, .about = ABOUT_SRC, .value = (const char *)p,
+	struct fact f = {.kind = kind, .about = who->about, .mac = who->mac, .value = (const char *)p,
 			 .value_len = n, .proto = PROTO};
 	fact_emit(sink, &f);
 }
 
-static void emit_text(const struct fact_sink *sink, enum fact_kind kind, const char *s, size_t n)
+static void emit_text(const struct fact_sink *sink, const struct subject *who, enum fact_kind kind,
+		      const char *s, size_t n)
 {
 	if (n == 0)
 		return;
-	struct fact f = {.kind = kind, .about = ABOUT_SRC, .value = s, .value_len = n,
+	struct fact f = {.kind = kind, .about = who->about, .mac = who->mac, .value = s, .value_len = n,
 			 .proto = PROTO};
 	fact_emit(sink, &f);
 }
 
 /* Option 55 as decimal codes separated by commas: at most 255 * 4 bytes. */
-static void emit_params(const struct fact_sink *sink, struct cursor v)
+static void emit_params(const struct fact_sink *sink, const struct subject *who, struct cursor v)
 {
 	char buf[255 * 4];
 	size_t n = 0;
@@ -153,11 +164,11 @@ static void emit_params(const struct fact_sink *sink, struct cursor v)
 			buf[n++] = (char)('0' + code / 10 % 10);
 		buf[n++] = (char)('0' + code % 10);
 	}
-	emit_text(sink, FACT_DHCP_PARAMS, buf, n);
+	emit_text(sink, who, FACT_DHCP_PARAMS, buf, n);
 }
 
 /* Option 61 as lowercase hex, at most DHCP_CLIENT_ID_MAX bytes of it. */
-static void emit_client_id(const struct fact_sink *sink, struct cursor v)
+static void emit_client_id(const struct fact_sink *sink, const struct subject *who, struct cursor v)
 {
 	static const char hex[] = "0123456789abcdef";
 	char buf[DHCP_CLIENT_ID_MAX * 2];
@@ -167,7 +178,7 @@ static void emit_client_id(const struct fact_sink *sink, struct cursor v)
 		buf[n++] = hex[b >> 4];
 		buf[n++] = hex[b & 15];
 	}
-	emit_text(sink, FACT_CLIENT_ID, buf, n);
+	emit_text(sink, who, FACT_CLIENT_ID, buf, n);
 }
 
 static bool is_zero4(struct cursor v)
@@ -178,15 +189,22 @@ static bool is_zero4(struct cursor v)
 static void emit_client(const struct bootp *b, const struct dhcp_opts *o,
 			const struct fact_sink *sink)
 {
-	if (!is_zero4(b->giaddr)) /* relayed: the sender is the relay, not the client */
+	struct subject who = {.about = ABOUT_SRC, .mac = NULL};
+	struct cursor ch = b->chaddr;
+	const uint8_t *mac = b->htype == 1 && b->hlen == 6 ? cur_take(&ch, 6) : NULL;
+	if (mac) {
+		who.about = ABOUT_MAC;
+		who.mac = mac;
+	} else if (!is_zero4(b->giaddr)) { /* relayed, no usable chaddr: the sender is the relay */
 		return;
-	emit_bytes(sink, FACT_HOSTNAME, o->hostname);
-	emit_bytes(sink, FACT_VENDOR_CLASS, o->vendor);
+	}
+	emit_bytes(sink, &who, FACT_HOSTNAME, o->hostname);
+	emit_bytes(sink, &who, FACT_VENDOR_CLASS, o->vendor);
 	if (o->params.base)
-		emit_params(sink, o->params);
+		emit_params(sink, &who, o->params);
 	if (o->client_id.base)
-		emit_client_id(sink, o->client_id);
-	emit_bytes(sink, FACT_MUD_URL, o->mud_url);
+		emit_client_id(sink, &who, o->client_id);
+	emit_bytes(sink, &who, FACT_MUD_URL, o->mud_url);
 }
 
 static void emit_ack(const struct bootp *b, const struct fact_sink *sink)

@@ -39,8 +39,8 @@ static inline bool cur_has(const struct cursor *c, size_t n)
 /* Pointer to n readable bytes at the cursor and advance, or NULL (sets err). */
 static inline const uint8_t *cur_take(struct cursor *c, size_t n)
 {
-	if (!cur_has(c, n)) {
-		c->err = true;
+	if (!cur_has(c, n) || !c->base) {
+		c->err = c->err || n > 0;
 		return NULL;
 	}
 	const uint8_t *p = c->base + c->off;
@@ -51,7 +51,7 @@ static inline const uint8_t *cur_take(struct cursor *c, size_t n)
 /* Pointer to n bytes at the cursor without advancing, or NULL (err untouched). */
 static inline const uint8_t *cur_peek(const struct cursor *c, size_t n)
 {
-	return cur_has(c, n) ? c->base + c->off : NULL;
+	return cur_has(c, n) && c->base ? c->base + c->off : NULL;
 }
 
 static inline bool cur_skip(struct cursor *c, size_t n)

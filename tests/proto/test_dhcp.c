@@ -15,6 +15,8 @@ struct got {
 	enum fact_kind kind;
 	enum fact_about about;
 	struct kaddr addr;
+	uint8_t mac[6];
+	bool has_mac;
 	char value[1100];
 	size_t len;
 };
@@ -30,6 +32,9 @@ static void keep_fact(void *ctx, const struct fact *f)
 	g->kind = f->kind;
 	g->about = f->about;
 	g->addr = f->addr;
+	g->has_mac = f->mac != NULL;
+	if (f->mac)
+		memcpy(g->mac, f->mac, 6);
 	g->len = f->value_len < sizeof g->value - 1 ? f->value_len : sizeof g->value - 1;
 	memcpy(g->value, f->value, g->len);
 	g->value[g->len] = '\0';
@@ -141,8 +146,10 @@ static void test_client(void)
 	discover(&m);
 	run(m.b, m.n);
 	CHECK_INT(ngot, 5);
-	for (int i = 0; i < ngot; i++)
-		CHECK_INT(got[i].about, ABOUT_SRC);
+	for (int i = 0; i < ngot; i++) {
+		CHECK_INT(got[i].about, ABOUT_MAC);
+		CHECK(got[i].has_mac && memcmp(got[i].mac, MAC, 6) == 0);
+	}
 	CHECK_STR(value_of(FACT_HOSTNAME), "Johns-iPhone");
 	CHECK_STR(value_of(FACT_VENDOR_CLASS), "android-dhcp-13");
 	CHECK_STR(value_of(FACT_DHCP_PARAMS), "1,3,6,15,119,252");
@@ -155,8 +162,19 @@ static void test_client(void)
 	run(m.b, m.n);
 	CHECK_INT(ngot, 5);
 
-	/* relayed copy: the sender is the relay agent, so nothing is reported */
+	/* relayed copy: still about the client's chaddr, not the relay agent */
 	discover(&m);
+	m.b[24] = 10; m.b[27] = 1;
+	run(m.b, m.n);
+	CHECK_INT(ngot, 5);
+	CHECK(ngot > 0 && got[0].about == ABOUT_MAC && memcmp(got[0].mac, MAC, 6) == 0);
+
+	/* no Ethernet chaddr: about the sender, unless a relay sent it */
+	discover(&m);
+	m.b[1] = 6; /* IEEE 802 token ring: hlen 6 but not Ethernet */
+	run(m.b, m.n);
+	CHECK_INT(ngot, 5);
+	CHECK(ngot > 0 && got[0].about == ABOUT_SRC && !got[0].has_mac);
 	m.b[24] = 10; m.b[27] = 1;
 	run(m.b, m.n);
 	CHECK_INT(ngot, 0);
