@@ -249,15 +249,16 @@ int cmd_analyze(int argc, char **argv)
 	}
 	const char *lang = o.lang ? o.lang : cfg.lang;
 	struct run r = {.out_dir = o.out_dir};
-	if (open_outputs(&r, &cfg) != 0) {
-		close_outputs(&r);
-		return 3;
-	}
 	struct engine_sink sink = {.event = on_event, .ctx = &r};
+	/* the engine first: a bad setting stops the run before anything is written */
 	struct engine *eng = engine_new(&cfg, &sink, NULL, err, sizeof err);
 	if (!eng) {
 		fprintf(stderr, "koban: %s\n", err);
+		return 2;
+	}
+	if (open_outputs(&r, &cfg) != 0) {
 		close_outputs(&r);
+		engine_free(eng);
 		return 3;
 	}
 	struct capture_set set;
