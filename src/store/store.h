@@ -31,10 +31,25 @@ int store_add_event(struct store *st, const struct event *ev);
  * the state change ("device" record) in events.log. */
 int store_put_device(struct store *st, const struct device *dev);
 
+/* Marks the start of an analysis run: a "run" record {"phase":"start",
+ * ...info} in events.log (info: what is read - e.g. the input files with
+ * their size and SHA-256, the koban version; may be NULL; not stolen) and a
+ * row in `runs`, committed at once. Events stored until store_run_end()
+ * belong to this run. Returns 0 or -1. */
+int store_run_begin(struct store *st, const json_t *info);
+
+/* Marks the end of the run: a "run" record {"phase":"end","run":SEQ,
+ * ...info} (e.g. packets read, events, devices), then commits. */
+int store_run_end(struct store *st, const json_t *info);
+
 /* Commits the open transaction (the caller does this at the end of a run
  * and may do it periodically). */
 int store_commit(struct store *st);
 
+/* The reason for the last failure (a sentence naming the file). */
+const char *store_error(const struct store *st);
+
+/* Commits what is pending and closes. */
 void store_close(struct store *st);
 
 #endif
