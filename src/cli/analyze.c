@@ -14,6 +14,7 @@
 #include "device/inventory.h"
 #include "engine/engine.h"
 #include "report/html.h"
+#include "store/eventlog.h"
 #include "store/store.h"
 #include "util/text.h"
 
@@ -161,6 +162,32 @@ static void print_summary(const struct run *r, size_t n_devices, const struct en
 	printf("\nreport: %s/report.html\n", r->out_dir);
 }
 
+/* The run's start record: which files were read, with their SHA-256, so
+ * the log says what its events were derived from. */
+static json_t *run_begin_info(char *const *captures, size_t n)
+{
+	json_t *inputs = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char hex[EVENTLOG_HEX];
+		struct stat st;
+		json_t *o = json_object();
+		char *name = text_clean(captures[i], strlen(captures[i]), 1024);
+		json_object_set_new(o, "file", name ? json_string(name) : json_null());
+		free(name);
+		json_object_set_new(o, "bytes", stat(captures[i], &st) == 0 ? json_integer(st.st_size) : json_null());
+		json_object_set_new(o, "sha256", eventlog_file_sha256(captures[i], hex) ? json_string(hex) : json_null());
+		json_array_append_new(inputs, o);
+	}
+	return json_pack("{s:s, s:s, s:o}", "koban", KOBAN_VERSION, "command", "analyze", "inputs", inputs);
+}
+
+static json_t *run_end_info(const struct engine_stats *es, size_t n_devices, int failed)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:i}", "packets", (json_int_t)es->packets, "flows",
+			 (json_int_t)es->flows.created, "events", (json_int_t)es->events, "devices",
+			 (json_int_t)n_devices, "unreadable_captures", failed);
+}
+
 struct analyze_opts {
 	const char *out_dir;
 	const char *config_path;
@@ -264,13 +291,21 @@ int cmd_analyze(int argc, char **argv)
 	struct capture_set set;
 	char **captures = argv + optind;
 	size_t n_captures = (size_t)(argc - optind);
+	json_t *begin = run_begin_info(captures, n_captures);
+	if (store_run_begin(r.store, begin) != 0)
+		r.write_errors++;
+	json_decref(begin);
 	capture_set_open(&set, captures, n_captures);
 	int failed = read_captures(eng, &set);
 	struct engine_stats es;
 	engine_get_stats(eng, &es);
 	json_t *devices = collect_devices(eng, r.store, &r.write_errors);
-	if (store_commit(r.store) != 0)
+	json_t *end = run_end_info(&es, json_array_size(devices), failed);
+	if (store_run_end(r.store, end) != 0) {
+		fprintf(stderr, "koban: %s\n", store_error(r.store));
 		r.write_errors++;
+	}
+	json_decref(end);
 	if (write_json_file(r.out_dir, "devices.json", devices) != 0 ||
 	    write_report(r.out_dir, devices, &r, &es, captures, n_captures, lang) != 0)
 		r.write_errors++;
