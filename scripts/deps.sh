@@ -5,7 +5,7 @@
 set -e
 export DEBIAN_FRONTEND=noninteractive
 RUNTIME="build-essential pkg-config libpcap-dev libsqlite3-dev libjansson-dev libsodium-dev ieee-data"
-TEST="clang libclang-rt-14-dev iproute2 busybox dnsmasq mosquitto mosquitto-clients tcpdump tshark
+TEST="clang libclang-rt-14-dev iproute2 busybox-static dnsmasq mosquitto mosquitto-clients tcpdump tshark
       python3 procps sqlite3 psmisc socat"
 pkgs=$RUNTIME
 [ "${1:-}" = test ] && pkgs="$RUNTIME $TEST"
