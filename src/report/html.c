@@ -1,8 +1,10 @@
-/* html.c - the self-contained HTML report (see html.h). The data is hostile:
- * every string from it goes through put_text (cleaned, cut, html_escape'd),
- * element ids and classes are built only from numbers and fixed names, and a
- * Content-Security-Policy forbids scripts and any external load as a second
- * line of defence. Wrong-typed JSON fields are shown as blanks. */
+/* html.c - the self-contained HTML report (see html.h): the document frame,
+ * run information, summary, devices and key points; the event table is in
+ * html_events.c. The data is hostile: every string from it goes through
+ * hr_text (cleaned, cut, html_escape'd), element ids and classes are built
+ * only from numbers and fixed names, and a Content-Security-Policy forbids
+ * scripts and any external load as a second line of defence. Wrong-typed
+ * JSON fields are shown as blanks. */
 #include "report/html.h"
 
 #include <inttypes.h>
@@ -10,38 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/html_int.h"
 #include "report/keypoints.h"
 #include "util/text.h"
 
-#define TEXT_MAX 2048     /* longest data string shown, in bytes */
-#define EVIDENCE_MAX 300  /* longest evidence value shown */
-#define EVIDENCE_KEYS 16  /* evidence entries shown per event */
 #define LIST_MAX 16       /* addresses, names, services shown per device */
 #define PEERS_MAX 10      /* peers shown per device (most flows first) */
-#define EVENT_KPS_MAX 32  /* key-point entries looked at per event */
 
-struct ctx {
-	FILE *f;
-	const char *lang;
-	bool ja;
-	json_t *dev_rows; /* "m:<mac>" or "i:<ip>" -> device row number (for links) */
-	bool kp_used[KEYPOINT_COUNT + 1];
-};
-
-struct ev_ref {
-	json_t *e;
-	int sev; /* 0..4, -1 unknown */
-	const char *ts;
-	size_t idx;
-};
-
-static const char *const sev_names[] = {"info", "low", "medium", "high", "critical"};
+const char *const hr_sev_names[5] = {"info", "low", "medium", "high", "critical"};
 
 /* ---- writing text ---------------------------------------------------- */
 
 /* Writes hostile text: valid UTF-8 without control characters, at most max
  * bytes (cut on a character boundary, marked with an ellipsis), escaped. */
-static void put_text(FILE *f, const char *s, size_t max)
+void hr_text(FILE *f, const char *s, size_t max)
 {
 	if (!s)
 		return;
@@ -65,22 +49,22 @@ static void put_text(FILE *f, const char *s, size_t max)
 	free(clean);
 }
 
-static void put(struct ctx *c, const char *s)
+void hr_put(struct ctx *c, const char *s)
 {
-	put_text(c->f, s, TEXT_MAX);
+	hr_text(c->f, s, TEXT_MAX);
 }
 
-static void ui(struct ctx *c, enum ui_text id)
+void hr_ui(struct ctx *c, enum ui_text id)
 {
 	html_escape(c->f, ui_text(id, c->lang));
 }
 
 /* Any JSON value as short text: strings as they are, numbers and booleans
  * printed, arrays and objects as compact JSON; null and absent as nothing. */
-static void put_json(struct ctx *c, json_t *v, size_t max)
+void hr_json(struct ctx *c, json_t *v, size_t max)
 {
 	if (json_is_string(v)) {
-		put_text(c->f, json_string_value(v), max);
+		hr_text(c->f, json_string_value(v), max);
 	} else if (json_is_integer(v)) {
 		fprintf(c->f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 	} else if (json_is_real(v)) {
@@ -89,41 +73,41 @@ static void put_json(struct ctx *c, json_t *v, size_t max)
 		fputs(json_is_true(v) ? "true" : "false", c->f);
 	} else if (json_is_array(v) || json_is_object(v)) {
 		char *dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		put_text(c->f, dump, max);
+		hr_text(c->f, dump, max);
 		free(dump);
 	}
 }
 
-static json_t *field(json_t *o, const char *key)
+json_t *hr_field(json_t *o, const char *key)
 {
 	return json_object_get(o, key); /* NULL unless o is an object holding key */
 }
 
 /* True if o holds key with a value other than null. */
-static bool has(json_t *o, const char *key)
+bool hr_has(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 	return v && !json_is_null(v);
 }
 
-static const char *str_field(json_t *o, const char *key)
+const char *hr_str(json_t *o, const char *key)
 {
-	return json_string_value(field(o, key));
+	return json_string_value(hr_field(o, key));
 }
 
-static int sev_rank(json_t *ev)
+int hr_sev_rank(json_t *ev)
 {
-	const char *s = str_field(ev, "severity");
+	const char *s = hr_str(ev, "severity");
 	for (int i = 0; s && i < 5; i++)
-		if (strcmp(s, sev_names[i]) == 0)
+		if (strcmp(s, hr_sev_names[i]) == 0)
 			return i;
 	return -1;
 }
 
-static void more(struct ctx *c, size_t n)
+void hr_more(struct ctx *c, size_t n)
 {
 	fprintf(c->f, "<span class=\"more\">+%zu ", n);
-	ui(c, UI_MORE);
+	hr_ui(c, UI_MORE);
 	fputs("</span>", c->f);
 }
 
@@ -131,18 +115,18 @@ static void more(struct ctx *c, size_t n)
 static void put_list(struct ctx *c, json_t *v, size_t max)
 {
 	if (!json_is_array(v)) {
-		put_json(c, v, TEXT_MAX);
+		hr_json(c, v, TEXT_MAX);
 		return;
 	}
 	size_t n = json_array_size(v), shown = 0;
 	for (size_t i = 0; i < n && shown < max; i++, shown++) {
 		if (shown)
 			fputs("<br>", c->f);
-		put_json(c, json_array_get(v, i), TEXT_MAX);
+		hr_json(c, json_array_get(v, i), TEXT_MAX);
 	}
 	if (n > shown) {
 		fputs("<br>", c->f);
-		more(c, n - shown);
+		hr_more(c, n - shown);
 	}
 }
 
@@ -163,6 +147,8 @@ static const char css[] =
 	".ev{font-family:ui-monospace,monospace;font-size:.9em}\n"
 	".kp a{margin-right:.3em}dl.kps dt{font-weight:bold;margin-top:.6em}dl.kps dd{margin-left:1.5em}\n"
 	".omitted{background:#fff4d6;border:1px solid #e0c060;padding:.5em}\n"
+	"details.adv{margin-top:.4em}details.adv summary{cursor:pointer;color:#0b5394}\n"
+	"details.adv dl{margin:.3em 0}details.adv dt{font-weight:bold}details.adv dd{margin:0 0 .3em 1em}\n"
 	"@media print{a{color:inherit;text-decoration:none}}\n";
 
 static void write_head(struct ctx *c)
@@ -171,16 +157,16 @@ static void write_head(struct ctx *c)
 	fputs("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
 	      c->f);
-	ui(c, UI_TITLE);
+	hr_ui(c, UI_TITLE);
 	fprintf(c->f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", css);
-	ui(c, UI_TITLE);
+	hr_ui(c, UI_TITLE);
 	fputs("</h1>\n", c->f);
 }
 
 static void meta_item(struct ctx *c, enum ui_text id)
 {
 	fputs("<dt>", c->f);
-	ui(c, id);
+	hr_ui(c, id);
 	fputs("</dt><dd>", c->f);
 }
 
@@ -188,18 +174,18 @@ static void write_meta(struct ctx *c, const struct report_meta *m)
 {
 	fputs("<dl class=\"meta\">\n", c->f);
 	meta_item(c, UI_GENERATED_BY);
-	put(c, m && m->version ? m->version : "");
+	hr_put(c, m && m->version ? m->version : "");
 	fputs("</dd>\n", c->f);
 	if (m && m->note) {
 		meta_item(c, UI_NOTE);
-		put(c, m->note);
+		hr_put(c, m->note);
 		fputs("</dd>\n", c->f);
 	}
 	if (m && m->captures && m->n_captures) {
 		meta_item(c, UI_CAPTURES);
 		for (size_t i = 0; i < m->n_captures; i++) {
 			fputs(i ? "<br>" : "", c->f);
-			put(c, m->captures[i]);
+			hr_put(c, m->captures[i]);
 		}
 		fputs("</dd>\n", c->f);
 	}
@@ -217,9 +203,9 @@ static void write_meta(struct ctx *c, const struct report_meta *m)
 	}
 	if (m && (m->first_ts || m->last_ts)) {
 		meta_item(c, UI_TIME_RANGE);
-		put(c, m->first_ts);
+		hr_put(c, m->first_ts);
 		fputs(" \xe2\x80\x93 ", c->f); /* en dash */
-		put(c, m->last_ts);
+		hr_put(c, m->last_ts);
 		fputs("</dd>\n", c->f);
 	}
 	fputs("</dl>\n", c->f);
@@ -261,7 +247,7 @@ static long count_kinds(json_t *events, struct kind_count **out)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *k = str_field(json_array_get(events, i), "kind");
+		const char *k = hr_str(json_array_get(events, i), "kind");
 		names[i] = k ? k : "";
 	}
 	qsort(names, n, sizeof *names, cmp_str);
@@ -277,37 +263,37 @@ static long count_kinds(json_t *events, struct kind_count **out)
 	return (long)nk;
 }
 
-static void put_kind(struct ctx *c, const char *kind)
+void hr_kind(struct ctx *c, const char *kind)
 {
 	const char *label = event_kind_label(kind, c->lang);
 	if (label)
 		html_escape(c->f, label);
 	else if (kind && *kind)
-		put(c, kind);
+		hr_put(c, kind);
 	else
-		ui(c, UI_UNKNOWN);
+		hr_ui(c, UI_UNKNOWN);
 }
 
 static void write_sev_table(struct ctx *c, json_t *events)
 {
 	size_t counts[6] = {0}; /* [0] unknown, [1..5] info..critical */
 	for (size_t i = 0; i < json_array_size(events); i++)
-		counts[sev_rank(json_array_get(events, i)) + 1]++;
+		counts[hr_sev_rank(json_array_get(events, i)) + 1]++;
 	fputs("<h3>", c->f);
-	ui(c, UI_BY_SEVERITY);
+	hr_ui(c, UI_BY_SEVERITY);
 	fputs("</h3>\n<table>\n<tr><th>", c->f);
-	ui(c, UI_COL_SEVERITY);
+	hr_ui(c, UI_COL_SEVERITY);
 	fputs("</th><th>", c->f);
-	ui(c, UI_COUNT);
+	hr_ui(c, UI_COUNT);
 	fputs("</th></tr>\n", c->f);
 	for (int s = 4; s >= 0; s--) {
-		fprintf(c->f, "<tr class=\"sev-%s\"><td class=\"sev\">", sev_names[s]);
+		fprintf(c->f, "<tr class=\"sev-%s\"><td class=\"sev\">", hr_sev_names[s]);
 		html_escape(c->f, severity_label(s, c->lang));
 		fprintf(c->f, "</td><td class=\"n\">%zu</td></tr>\n", counts[s + 1]);
 	}
 	if (counts[0]) {
 		fputs("<tr><td>", c->f);
-		ui(c, UI_UNKNOWN);
+		hr_ui(c, UI_UNKNOWN);
 		fprintf(c->f, "</td><td class=\"n\">%zu</td></tr>\n", counts[0]);
 	}
 	fputs("</table>\n", c->f);
@@ -320,24 +306,24 @@ static int write_summary(struct ctx *c, json_t *devices, json_t *events)
 	if (nk < 0)
 		return -1;
 	fputs("<section id=\"summary\">\n<h2>", c->f);
-	ui(c, UI_SUMMARY);
+	hr_ui(c, UI_SUMMARY);
 	fputs("</h2>\n<table>\n<tr><th>", c->f);
-	ui(c, UI_DEVICE_COUNT);
+	hr_ui(c, UI_DEVICE_COUNT);
 	fprintf(c->f, "</th><td class=\"n\">%zu</td></tr>\n<tr><th>", json_array_size(devices));
-	ui(c, UI_EVENT_COUNT);
+	hr_ui(c, UI_EVENT_COUNT);
 	fprintf(c->f, "</th><td class=\"n\">%zu</td></tr>\n</table>\n", json_array_size(events));
 	write_sev_table(c, events);
 	if (nk > 0) {
 		fputs("<h3>", c->f);
-		ui(c, UI_BY_KIND);
+		hr_ui(c, UI_BY_KIND);
 		fputs("</h3>\n<table>\n<tr><th>", c->f);
-		ui(c, UI_COL_KIND);
+		hr_ui(c, UI_COL_KIND);
 		fputs("</th><th>", c->f);
-		ui(c, UI_COUNT);
+		hr_ui(c, UI_COUNT);
 		fputs("</th></tr>\n", c->f);
 		for (long i = 0; i < nk; i++) {
 			fputs("<tr><td>", c->f);
-			put_kind(c, kc[i].kind);
+			hr_kind(c, kc[i].kind);
 			fprintf(c->f, "</td><td class=\"n\">%zu</td></tr>\n", kc[i].n);
 		}
 		fputs("</table>\n", c->f);
@@ -365,8 +351,8 @@ static void index_devices(struct ctx *c, json_t *devices)
 	c->dev_rows = json_object();
 	for (size_t i = 0; i < json_array_size(devices); i++) {
 		json_t *d = json_array_get(devices, i);
-		index_device(c, 'm', str_field(d, "mac"), i + 1);
-		json_t *ips = field(d, "ips");
+		index_device(c, 'm', hr_str(d, "mac"), i + 1);
+		json_t *ips = hr_field(d, "ips");
 		for (size_t j = 0; j < json_array_size(ips); j++)
 			index_device(c, 'i', json_string_value(json_array_get(ips, j)), i + 1);
 	}
@@ -377,9 +363,9 @@ static void identity_line(struct ctx *c, enum ui_text label, const char *val)
 	if (!val || !*val)
 		return;
 	fputs("<div><span class=\"k\">", c->f);
-	ui(c, label);
+	hr_ui(c, label);
 	fputs("</span> ", c->f);
-	put(c, val);
+	hr_put(c, val);
 	fputs("</div>", c->f);
 }
 
@@ -392,23 +378,23 @@ static void write_services(struct ctx *c, json_t *svcs)
 	for (; shown < n && shown < LIST_MAX; shown++) {
 		json_t *s = json_array_get(svcs, shown);
 		fputs("<li><span class=\"nw\">", c->f);
-		put_json(c, field(s, "port"), 64);
-		if (has(s, "proto")) {
+		hr_json(c, hr_field(s, "port"), 64);
+		if (hr_has(s, "proto")) {
 			fputc('/', c->f);
-			put_json(c, field(s, "proto"), 64);
+			hr_json(c, hr_field(s, "proto"), 64);
 		}
 		fputs("</span> ", c->f);
-		put_json(c, field(s, "name"), 64);
-		if (str_field(s, "banner")) {
+		hr_json(c, hr_field(s, "name"), 64);
+		if (hr_str(s, "banner")) {
 			fputs(" <span class=\"k\">", c->f);
-			put_text(c->f, str_field(s, "banner"), 200);
+			hr_text(c->f, hr_str(s, "banner"), 200);
 			fputs("</span>", c->f);
 		}
 		fputs("</li>", c->f);
 	}
 	if (n > shown) {
 		fputs("<li>", c->f);
-		more(c, n - shown);
+		hr_more(c, n - shown);
 		fputs("</li>", c->f);
 	}
 	fputs("</ul>", c->f);
@@ -416,7 +402,7 @@ static void write_services(struct ctx *c, json_t *svcs)
 
 static json_int_t peer_flows(json_t *p)
 {
-	json_t *f = field(p, "flows");
+	json_t *f = hr_field(p, "flows");
 	return json_is_integer(f) ? json_integer_value(f) : 0;
 }
 
@@ -438,20 +424,20 @@ static void write_peers(struct ctx *c, json_t *peers)
 	fputs("<ul>", c->f);
 	for (size_t i = 0; i < n && i < PEERS_MAX; i++) {
 		fputs("<li>", c->f);
-		if (str_field(v[i], "name")) {
-			put_text(c->f, str_field(v[i], "name"), 200);
+		if (hr_str(v[i], "name")) {
+			hr_text(c->f, hr_str(v[i], "name"), 200);
 			fputc(' ', c->f);
 		}
 		fputs("<span class=\"nw\">", c->f);
-		put_json(c, field(v[i], "ip"), 64);
+		hr_json(c, hr_field(v[i], "ip"), 64);
 		fputs("</span>", c->f);
-		if (json_is_integer(field(v[i], "flows")))
+		if (json_is_integer(hr_field(v[i], "flows")))
 			fprintf(c->f, " <span class=\"k\">\xc3\x97%" JSON_INTEGER_FORMAT "</span>", peer_flows(v[i]));
 		fputs("</li>", c->f);
 	}
 	if (n > PEERS_MAX) {
 		fputs("<li>", c->f);
-		more(c, n - PEERS_MAX);
+		hr_more(c, n - PEERS_MAX);
 		fputs("</li>", c->f);
 	}
 	fputs("</ul>", c->f);
@@ -461,36 +447,36 @@ static void write_peers(struct ctx *c, json_t *peers)
 static void write_device_row(struct ctx *c, json_t *d, size_t row)
 {
 	fprintf(c->f, "<tr id=\"dev-%zu\"><td class=\"n\">%zu</td><td class=\"nw\">", row, row);
-	put_json(c, field(d, "mac"), 64);
+	hr_json(c, hr_field(d, "mac"), 64);
 	fputs("</td><td class=\"nw\">", c->f);
-	put_list(c, field(d, "ips"), LIST_MAX);
+	put_list(c, hr_field(d, "ips"), LIST_MAX);
 	fputs("</td><td>", c->f);
-	put_list(c, field(d, "hostnames"), LIST_MAX);
+	put_list(c, hr_field(d, "hostnames"), LIST_MAX);
 	fputs("</td><td>", c->f);
-	identity_line(c, UI_COL_VENDOR, str_field(d, "vendor"));
-	identity_line(c, UI_COL_MODEL, str_field(d, "model"));
-	identity_line(c, UI_COL_FIRMWARE, str_field(d, "firmware"));
-	identity_line(c, UI_COL_MUD, str_field(d, "mud_url"));
+	identity_line(c, UI_COL_VENDOR, hr_str(d, "vendor"));
+	identity_line(c, UI_COL_MODEL, hr_str(d, "model"));
+	identity_line(c, UI_COL_FIRMWARE, hr_str(d, "firmware"));
+	identity_line(c, UI_COL_MUD, hr_str(d, "mud_url"));
 	fputs("</td><td>", c->f);
-	write_services(c, field(d, "services"));
+	write_services(c, hr_field(d, "services"));
 	fputs("</td><td>", c->f);
-	write_peers(c, field(d, "peers"));
+	write_peers(c, hr_field(d, "peers"));
 	fputs("</td><td class=\"nw\">", c->f);
-	put_json(c, field(d, "first_seen"), 64);
+	hr_json(c, hr_field(d, "first_seen"), 64);
 	fputs("</td><td class=\"nw\">", c->f);
-	put_json(c, field(d, "last_seen"), 64);
+	hr_json(c, hr_field(d, "last_seen"), 64);
 	fputs("</td></tr>\n", c->f);
 }
 
 /* A table's header row; lead, if not NULL, is a first cell of fixed text. */
-static void header_row(struct ctx *c, const char *lead, const enum ui_text *cols, size_t n)
+void hr_header_row(struct ctx *c, const char *lead, const enum ui_text *cols, size_t n)
 {
 	fputs("<tr>", c->f);
 	if (lead)
 		fprintf(c->f, "<th>%s</th>", lead);
 	for (size_t i = 0; i < n; i++) {
 		fputs("<th>", c->f);
-		ui(c, cols[i]);
+		hr_ui(c, cols[i]);
 		fputs("</th>", c->f);
 	}
 	fputs("</tr>\n", c->f);
@@ -503,211 +489,19 @@ static void write_devices(struct ctx *c, json_t *devices)
 					    UI_COL_FIRST_SEEN, UI_COL_LAST_SEEN};
 	size_t n = json_array_size(devices);
 	fputs("<section id=\"devices\">\n<h2>", c->f);
-	ui(c, UI_DEVICES);
+	hr_ui(c, UI_DEVICES);
 	fputs("</h2>\n", c->f);
 	if (n == 0) {
 		fputs("<p>", c->f);
-		ui(c, UI_NO_DEVICES);
+		hr_ui(c, UI_NO_DEVICES);
 		fputs("</p>\n</section>\n", c->f);
 		return;
 	}
 	fputs("<table>\n", c->f);
-	header_row(c, "#", cols, sizeof cols / sizeof cols[0]);
+	hr_header_row(c, "#", cols, sizeof cols / sizeof cols[0]);
 	for (size_t i = 0; i < n; i++)
 		write_device_row(c, json_array_get(devices, i), i + 1);
 	fputs("</table>\n</section>\n", c->f);
-}
-
-/* ---- events --------------------------------------------------------------- */
-
-static int cmp_event(const void *a, const void *b)
-{
-	const struct ev_ref *x = a, *y = b;
-	if (x->sev != y->sev)
-		return x->sev > y->sev ? -1 : 1;
-	if (!x->ts != !y->ts)
-		return x->ts ? -1 : 1; /* events without a time last */
-	int r = x->ts ? strcmp(x->ts, y->ts) : 0;
-	if (r)
-		return r;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* The events, most severe first, then oldest first. NULL on allocation failure
- * (or when there are none; *n tells which). */
-static struct ev_ref *sort_events(json_t *events, size_t *n)
-{
-	*n = json_array_size(events);
-	if (*n == 0)
-		return NULL;
-	struct ev_ref *v = malloc(*n * sizeof *v);
-	if (!v)
-		return NULL;
-	for (size_t i = 0; i < *n; i++) {
-		json_t *e = json_array_get(events, i);
-		v[i] = (struct ev_ref){e, sev_rank(e), str_field(e, "ts"), i};
-	}
-	qsort(v, *n, sizeof *v, cmp_event);
-	return v;
-}
-
-/* The device cell: MAC and IP, linked to the device's row when known. */
-static void write_event_device(struct ctx *c, json_t *dev)
-{
-	const char *mac = str_field(dev, "mac"), *ip = str_field(dev, "ip");
-	json_t *row = NULL;
-	char key[320];
-	if (mac && strlen(mac) <= 300) {
-		snprintf(key, sizeof key, "m:%s", mac);
-		row = json_object_get(c->dev_rows, key);
-	}
-	if (!row && ip && strlen(ip) <= 300) {
-		snprintf(key, sizeof key, "i:%s", ip);
-		row = json_object_get(c->dev_rows, key);
-	}
-	if (json_is_integer(row))
-		fprintf(c->f, "<a href=\"#dev-%" JSON_INTEGER_FORMAT "\">", json_integer_value(row));
-	put_json(c, field(dev, "mac"), 64);
-	if (has(dev, "mac") && has(dev, "ip"))
-		fputs("<br>", c->f);
-	put_json(c, field(dev, "ip"), 64);
-	if (json_is_integer(row))
-		fputs("</a>", c->f);
-}
-
-static void write_event_peer(struct ctx *c, json_t *peer)
-{
-	if (!has(peer, "ip") && !has(peer, "port") && !has(peer, "name"))
-		return;
-	if (str_field(peer, "name")) {
-		put_text(c->f, str_field(peer, "name"), 200);
-		fputs("<br>", c->f);
-	}
-	const char *ip = str_field(peer, "ip");
-	bool bracket = ip && strchr(ip, ':') && has(peer, "port"); /* [v6]:port */
-	fputs("<span class=\"nw\">", c->f);
-	if (bracket)
-		fputc('[', c->f);
-	put_json(c, field(peer, "ip"), 64);
-	if (bracket)
-		fputc(']', c->f);
-	if (json_is_integer(field(peer, "port")) || json_is_string(field(peer, "port"))) {
-		fputc(':', c->f);
-		put_json(c, field(peer, "port"), 64);
-	}
-	fputs("</span>", c->f);
-}
-
-static void write_event_kps(struct ctx *c, json_t *kps)
-{
-	for (size_t i = 0; i < json_array_size(kps) && i < EVENT_KPS_MAX; i++) {
-		json_t *v = json_array_get(kps, i);
-		if (!json_is_integer(v))
-			continue;
-		json_int_t kp = json_integer_value(v);
-		const char *title = (kp >= 1 && kp <= KEYPOINT_COUNT) ? keypoint_title((int)kp, c->lang) : NULL;
-		if (!title) {
-			fprintf(c->f, "%" JSON_INTEGER_FORMAT " ", kp);
-			continue;
-		}
-		c->kp_used[kp] = true;
-		fprintf(c->f, "<a href=\"#kp-%d\" title=\"", (int)kp);
-		html_escape(c->f, title);
-		fprintf(c->f, "\">%d</a>", (int)kp);
-	}
-}
-
-static void write_evidence(struct ctx *c, json_t *ev)
-{
-	if (!json_is_object(ev)) {
-		put_json(c, ev, EVIDENCE_MAX);
-		return;
-	}
-	const char *key;
-	json_t *val;
-	size_t i = 0;
-	json_object_foreach(ev, key, val) {
-		if (i == EVIDENCE_KEYS) {
-			fputs("<br>", c->f);
-			more(c, json_object_size(ev) - i);
-			break;
-		}
-		fputs(i++ ? "<br><b>" : "<b>", c->f);
-		put_text(c->f, key, 64);
-		fputs("</b>: ", c->f);
-		put_json(c, val, EVIDENCE_MAX);
-	}
-}
-
-static void write_event_summary(struct ctx *c, json_t *e)
-{
-	json_t *s = field(e, "summary");
-	const char *text = json_string_value(s); /* a lone string is taken as is */
-	if (!text)
-		text = str_field(s, c->ja ? "ja" : "en");
-	if (!text || !*text)
-		text = str_field(s, c->ja ? "en" : "ja");
-	put(c, text);
-}
-
-static void write_event_row(struct ctx *c, const struct ev_ref *r)
-{
-	json_t *e = r->e;
-	const char *sevname = r->sev >= 0 ? sev_names[r->sev] : "unknown";
-	fprintf(c->f, "<tr class=\"sev-%s\"><td class=\"nw\">", sevname);
-	put(c, r->ts);
-	fputs("</td><td class=\"sev\">", c->f);
-	if (r->sev >= 0)
-		html_escape(c->f, severity_label(r->sev, c->lang));
-	else
-		put_json(c, field(e, "severity"), 64);
-	fputs("</td><td>", c->f);
-	put_kind(c, str_field(e, "kind"));
-	fputs("</td><td class=\"nw\">", c->f);
-	write_event_device(c, field(e, "device"));
-	fputs("</td><td>", c->f);
-	write_event_peer(c, field(e, "peer"));
-	fputs("</td><td>", c->f);
-	write_event_summary(c, e);
-	fputs("</td><td class=\"kp\">", c->f);
-	write_event_kps(c, field(e, "key_points"));
-	fputs("</td><td class=\"ev\">", c->f);
-	write_evidence(c, field(e, "evidence"));
-	fputs("</td></tr>\n", c->f);
-}
-
-static int write_events(struct ctx *c, json_t *events)
-{
-	static const enum ui_text cols[] = {UI_COL_TIME, UI_COL_SEVERITY, UI_COL_KIND,      UI_COL_DEVICE,
-					    UI_COL_PEER, UI_COL_SUMMARY,  UI_COL_KEYPOINTS, UI_COL_EVIDENCE};
-	size_t n;
-	struct ev_ref *v = sort_events(events, &n);
-	if (!v && n)
-		return -1;
-	fputs("<section id=\"events\">\n<h2>", c->f);
-	ui(c, UI_EVENTS);
-	fputs("</h2>\n", c->f);
-	if (n == 0) {
-		fputs("<p>", c->f);
-		ui(c, UI_NO_EVENTS);
-		fputs("</p>\n</section>\n", c->f);
-		return 0;
-	}
-	size_t shown = n < REPORT_MAX_EVENTS ? n : REPORT_MAX_EVENTS;
-	if (shown < n) {
-		fputs("<p class=\"omitted\">", c->f);
-		ui(c, UI_EVENTS_OMITTED);
-		fprintf(c->f, " <strong id=\"omitted\">%zu</strong>. ", n - shown);
-		ui(c, UI_EVENTS_OMITTED_WHY);
-		fputs("</p>\n", c->f);
-	}
-	fputs("<table>\n", c->f);
-	header_row(c, NULL, cols, sizeof cols / sizeof cols[0]);
-	for (size_t i = 0; i < shown; i++)
-		write_event_row(c, &v[i]);
-	fputs("</table>\n</section>\n", c->f);
-	free(v);
-	return 0;
 }
 
 /* ---- key points ------------------------------------------------------------ */
@@ -720,16 +514,16 @@ static void write_keypoints(struct ctx *c)
 	fputs("<section id=\"keypoints\">\n", c->f);
 	if (any) {
 		fputs("<h2>", c->f);
-		ui(c, UI_KEYPOINTS);
+		hr_ui(c, UI_KEYPOINTS);
 		fputs("</h2>\n<p>", c->f);
-		ui(c, UI_KEYPOINTS_INTRO);
+		hr_ui(c, UI_KEYPOINTS_INTRO);
 		fputs("</p>\n<dl class=\"kps\">\n", c->f);
 	}
 	for (int kp = 1; kp <= KEYPOINT_COUNT; kp++) {
 		if (!c->kp_used[kp])
 			continue;
 		fprintf(c->f, "<dt id=\"kp-%d\">", kp);
-		ui(c, UI_KEYPOINT_N);
+		hr_ui(c, UI_KEYPOINT_N);
 		fprintf(c->f, c->ja ? "%d. " : " %d: ", kp);
 		html_escape(c->f, keypoint_title(kp, c->lang));
 		if (!c->ja) { /* the official title is the Japanese one */
@@ -744,7 +538,7 @@ static void write_keypoints(struct ctx *c)
 	if (any)
 		fputs("</dl>\n", c->f);
 	fputs("<p class=\"k\">", c->f);
-	ui(c, UI_SOURCE);
+	hr_ui(c, UI_SOURCE);
 	fputs("</p>\n</section>\n", c->f);
 }
 
@@ -764,7 +558,7 @@ int report_html_write(FILE *out, json_t *devices, json_t *events, const struct r
 	int rc = write_summary(&c, devices, events);
 	if (rc == 0) {
 		write_devices(&c, devices);
-		rc = write_events(&c, events);
+		rc = hr_write_events(&c, events);
 	}
 	if (rc == 0)
 		write_keypoints(&c);

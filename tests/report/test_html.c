@@ -1,13 +1,16 @@
 /* test_html.c - the HTML report: hostile strings in every field come out
  * escaped (checked by a small tag scanner that allows only the report's own
  * tags and attributes), titles in the chosen language, key-point anchors,
- * empty and wrong-typed input, ordering and the 5000-event cap. */
+ * empty and wrong-typed input, ordering, the 5000-event cap, and the advice
+ * shown with each event (language, anchors, links after the first rows). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/advice.h"
 #include "report/html.h"
 #include "report/keypoints.h"
 #include "test.h"
+#include "util/text.h"
 
 /* A hostile string carrying a field's id, and its escaped form. */
 #define H(id) "<script>" id "</script>\"><img src=x onerror=" id ">&'"
@@ -48,7 +51,7 @@ static int tags_ok(const char *html)
 {
 	static const char *const tags[] = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3",
 					   "section", "dl", "dt", "dd", "table", "tr", "th", "td", "p", "ul",
-					   "li", "a", "span", "div", "br", "b", "strong", NULL};
+					   "li", "a", "span", "div", "br", "b", "strong", "details", "summary", NULL};
 	static const char *const attrs[] = {"lang", "charset", "http-equiv", "content", "name", "class",
 					    "id", "href", "title", NULL};
 	const char *p = strstr(html, "<html"); /* after the doctype */
@@ -212,6 +215,98 @@ static void test_languages(void)
 	json_decref(events);
 }
 
+/* s as html_escape writes it (caller frees). */
+static char *escaped(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		abort();
+	html_escape(f, s);
+	fclose(f);
+	return buf;
+}
+
+static int has_escaped(const char *html, const char *s)
+{
+	char *e = escaped(s);
+	int r = strstr(html, e) != NULL;
+	free(e);
+	return r;
+}
+
+static void test_advice(void)
+{
+	json_t *events = json_pack("[o,o,o]", event("critical", "2026-01-01T00:00:00.000Z", "c2", "m1", 9),
+				   event("medium", "2026-01-01T00:00:01.000Z", "cleartext-login", "m2", 15),
+				   event("low", "2026-01-01T00:00:02.000Z", "no-such-kind", "m3", 4));
+	size_t c2 = 0, login = 0;
+	for (size_t i = 0; i < advice_count(); i++) {
+		if (strcmp(advice_at(i)->kind, "c2") == 0)
+			c2 = i;
+		if (strcmp(advice_at(i)->kind, "cleartext-login") == 0)
+			login = i;
+	}
+	char want[64];
+	int rc;
+	for (int l = 0; l < 2; l++) {
+		const char *lang = l ? "ja" : "en", *other = l ? "en" : "ja";
+		char *out = render(NULL, events, NULL, lang, &rc);
+		CHECK_INT(rc, 0);
+		CHECK_INT(count(out, "<details class=\"adv\""), 2); /* not for the unknown kind */
+		snprintf(want, sizeof want, "<details class=\"adv\" id=\"adv-%zu\">", c2);
+		CHECK(strstr(out, want) != NULL);
+		snprintf(want, sizeof want, "<details class=\"adv\" id=\"adv-%zu\">", login);
+		CHECK(strstr(out, want) != NULL);
+		for (int p = 0; p < ADVICE_PART_COUNT; p++) {
+			CHECK(has_escaped(out, advice_text("c2", lang, (enum advice_part)p)));
+			CHECK(has_escaped(out, advice_text("cleartext-login", lang, (enum advice_part)p)));
+			CHECK(!has_escaped(out, advice_text("cleartext-login", other, (enum advice_part)p)));
+			CHECK(has_escaped(out, advice_part_label((enum advice_part)p, lang)));
+		}
+		CHECK(has_escaped(out, advice_rule_title(2, lang)) && has_escaped(out, advice_rule_title(3, lang)));
+		CHECK(strstr(out, "m1") < strstr(out, advice_text("cleartext-login", lang, ADVICE_WHY)));
+		CHECK(tags_ok(out) && amps_ok(out));
+		free(out);
+	}
+	char *en = render(NULL, events, NULL, "en", &rc);
+	CHECK(strstr(en, "Guideline rule for users 2: Take care with initial settings") != NULL);
+	free(en);
+	char *ja = render(NULL, events, NULL, "ja", &rc);
+	CHECK(strstr(ja, "一般利用者のためのルール 2「初期設定に気をつける」") != NULL);
+	CHECK(strstr(ja, "C&amp;Cサーバ") != NULL && strstr(ja, "C&Cサーバ") == NULL); /* escaped too */
+	free(ja);
+	json_decref(events);
+}
+
+/* Many events of one kind: the first 20 rows carry the advice (the first
+ * with the anchor), the rest link to it. */
+static void test_advice_links(void)
+{
+	json_t *events = json_array();
+	char ts[48];
+	for (int i = 0; i < 25; i++) {
+		snprintf(ts, sizeof ts, "2026-01-01T00:00:%02d.000Z", i);
+		json_array_append_new(events, event("high", ts, "bruteforce", "x", 4));
+	}
+	size_t k = 0;
+	while (strcmp(advice_at(k)->kind, "bruteforce") != 0)
+		k++;
+	int rc;
+	char *out = render(NULL, events, NULL, "en", &rc);
+	char want[64];
+	CHECK_INT(count(out, "<details class=\"adv\""), 20);
+	snprintf(want, sizeof want, " id=\"adv-%zu\"", k);
+	CHECK_INT(count(out, want), 1);
+	snprintf(want, sizeof want, "<a href=\"#adv-%zu\">", k);
+	CHECK_INT(count(out, want), 5);
+	CHECK(strstr(out, want) > strstr(out, " id=\"adv-"));
+	CHECK(tags_ok(out) && amps_ok(out));
+	free(out);
+	json_decref(events);
+}
+
 static void test_order(void)
 {
 	json_t *events = json_pack("[o,o,o,o,o]", event("low", "2026-01-01T00:00:05.000Z", "scan", "[e1]", 4),
@@ -342,6 +437,8 @@ int main(void)
 	test_hostile("en");
 	test_hostile("ja");
 	test_languages();
+	test_advice();
+	test_advice_links();
 	test_order();
 	test_empty();
 	test_wrong_types();
