@@ -201,6 +201,10 @@ report() {
 echo
 echo "koban engine benchmark  ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, $(uname -m), load average at start $LOAD0)"
 echo "capture: $CAP  ($CAP_STATS)"
+if [ -n "$koban_note" ] && [ -x "$KOBAN" ]; then
+	echo "WARNING: $koban_note"
+	echo "         measuring the existing $KOBAN, which may be stale (build log: $B/make.log)"
+fi
 echo
 echo "commands (KOBAN_DATA_DIR=$KOBAN_DATA_DIR; cwd $ROOT):"
 echo "  $B/gencap -n $PACKETS -d $DEVICES -s $SEED -o $CAP"
