@@ -143,14 +143,15 @@ static void fact_dns_query(const struct fact_ctx *fc, const struct fact *f, cons
 	detect_dispatch_dns(fc->e, &q);
 }
 
-static void fact_banner(const struct fact_ctx *fc, struct device *d, const struct fact *f, const char *text)
+/* The service a fact is about, created (with a new-service event) if new. */
+static struct service *fact_device_service(const struct fact_ctx *fc, struct device *d, const struct fact *f)
 {
 	uint8_t proto = fc->flow ? fc->flow->l4_proto : fc->pkt->l4_proto;
 	uint16_t port = f->port ? f->port : (fc->flow ? fc->flow->port[FLOW_SERVER] : fc->pkt->src_port);
 	bool created;
 	struct service *s = device_service(d, port, proto, true, &created);
 	if (!s)
-		return;
+		return NULL;
 	if (created) {
 		s->first_seen_us = fc->pkt->ts_us;
 		struct endpoint ep;
@@ -161,8 +162,23 @@ static void fact_banner(const struct fact_ctx *fc, struct device *d, const struc
 	}
 	if (!s->name && f->proto)
 		device_set_str(&s->name, f->proto);
-	if (f->kind == FACT_SERVER_BANNER || !s->banner)
+	return s;
+}
+
+static void fact_banner(const struct fact_ctx *fc, struct device *d, const struct fact *f, const char *text)
+{
+	struct service *s = fact_device_service(fc, d, f);
+	if (s && (f->kind == FACT_SERVER_BANNER || !s->banner))
 		device_set_str(&s->banner, text);
+}
+
+static void fact_service(const struct fact_ctx *fc, const struct fact *f)
+{
+	struct endpoint ep;
+	endpoint_of(fc, f, &ep);
+	struct device *d = endpoint_device(fc->e, &ep);
+	if (d)
+		fact_device_service(fc, d, f);
 }
 
 static void fact_login(const struct fact_ctx *fc, struct device *server_dev, const struct endpoint *server,
@@ -253,9 +269,16 @@ void engine_handle_fact(void *ctx, const struct fact *f)
 		fact_dhcp_address(fc, f);
 		return;
 	}
-	char text[FACT_TEXT_MAX + 1];
-	if (!f->value || !text_clean_into(text, sizeof text, f->value, f->value_len))
+	if (f->kind == FACT_SERVICE) {
+		fact_service(fc, f);
 		return;
+	}
+	char text[FACT_TEXT_MAX + 1];
+	size_t n = f->value ? text_clean_into(text, sizeof text, f->value, f->value_len) : 0;
+	if (n == 0 && f->kind != FACT_LOGIN) /* a login without a user name is still a login */
+		return;
+	if (n == 0)
+		text[0] = '\0';
 	if (f->kind == FACT_TLS_SNI || f->kind == FACT_HTTP_HOST) {
 		fact_server_name(fc, text);
 		return;

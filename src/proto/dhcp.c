@@ -239,9 +239,18 @@ static void dhcp_dissect(const struct dissect_input *in, void *state, const stru
 	if (o.overload & 2)
 		opts_parse(b.sname, &o, false);
 
-	if (b.op == BOOTREQUEST)
+	if (b.op == BOOTREQUEST) {
 		emit_client(&b, &o, sink);
-	else if (b.op == BOOTREPLY && o.msg_type == DHCPACK)
+		return;
+	}
+	if (b.op != BOOTREPLY)
+		return;
+	if (in->pkt && in->pkt->src_port == 67 && o.msg_type >= 0) {
+		/* a DHCP message from port 67: the sender runs a DHCP server (or relay) */
+		struct fact f = {.kind = FACT_SERVICE, .about = ABOUT_SRC, .proto = PROTO, .port = 67};
+		fact_emit(sink, &f);
+	}
+	if (o.msg_type == DHCPACK)
 		emit_ack(&b, sink);
 }
 

@@ -41,6 +41,8 @@ enum fact_kind {
 			       * proto = "telnet"|"ftp"|"http-basic"|"mqtt", port = service port */
 	FACT_MQTT_CLIENT_ID,
 	FACT_NTP,             /* value = "client"|"server" mode, subject uses NTP */
+	FACT_SERVICE,         /* the subject offers proto on port (no value): e.g. a DHCP server,
+			       * whose replies do not travel on the client's flow */
 };
 
 /* Whom a fact is about. */
