@@ -38,10 +38,13 @@ static void on_event(void *ctx, const struct event *ev)
 		r->write_errors++;
 		return;
 	}
-	if (json_dumpf(o, r->jsonl, JSON_COMPACT) != 0 || fputc('\n', r->jsonl) == EOF)
+	/* serialised once: the same text goes to events.jsonl, the log and the database */
+	char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!text || fputs(text, r->jsonl) == EOF || fputc('\n', r->jsonl) == EOF)
 		r->write_errors++;
-	if (store_add_event(r->store, ev) != 0)
+	if (text && store_add_event_json(r->store, ev, text) != 0)
 		r->write_errors++;
+	free(text);
 	r->by_severity[ev->severity <= SEV_CRITICAL ? ev->severity : 0]++;
 	json_t *n = json_object_get(r->by_kind, ev->kind);
 	json_object_set_new(r->by_kind, ev->kind, json_integer(n ? json_integer_value(n) + 1 : 1));
@@ -99,7 +102,14 @@ static int write_json_file(const char *dir, const char *name, json_t *v)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (json_dump_file(v, path, JSON_INDENT(2)) != 0) {
+	/* one buffer and one write: json_dump_file writes token by token */
+	char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	FILE *f = text ? fopen(path, "w") : NULL;
+	bool ok = f && fputs(text, f) != EOF && fputc('\n', f) != EOF;
+	if (f && fclose(f) != 0)
+		ok = false;
+	free(text);
+	if (!ok) {
 		fprintf(stderr, "koban: cannot write %s\n", path);
 		return -1;
 	}
@@ -114,9 +124,12 @@ static json_t *collect_devices(struct engine *eng, struct store *st, int *errors
 		struct device *d = inventory_at(inv, i);
 		if (!d->local)
 			continue;
-		json_array_append_new(arr, device_to_json(d));
-		if (store_put_device(st, d) != 0)
+		json_t *o = device_to_json(d);
+		char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		if (!text || store_put_device_json(st, d, text) != 0)
 			(*errors)++;
+		free(text);
+		json_array_append_new(arr, o);
 	}
 	return arr;
 }
@@ -164,7 +177,7 @@ static void print_summary(const struct run *r, size_t n_devices, const struct en
 
 /* The run's start record: which files were read, with their SHA-256, so
  * the log says what its events were derived from. */
-static json_t *run_begin_info(char *const *captures, size_t n)
+static json_t *run_begin_info(char *const *captures, size_t n, uint32_t hash_kb)
 {
 	json_t *inputs = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -175,7 +188,12 @@ static json_t *run_begin_info(char *const *captures, size_t n)
 		json_object_set_new(o, "file", name ? json_string(name) : json_null());
 		free(name);
 		json_object_set_new(o, "bytes", stat(captures[i], &st) == 0 ? json_integer(st.st_size) : json_null());
-		json_object_set_new(o, "sha256", eventlog_file_sha256(captures[i], hex) ? json_string(hex) : json_null());
+		if (hash_kb != UINT32_MAX) {
+			bool okh = eventlog_file_sha256(captures[i], (uint64_t)hash_kb * 1024, hex);
+			json_object_set_new(o, hash_kb ? "sha256_head" : "sha256", okh ? json_string(hex) : json_null());
+			if (hash_kb)
+				json_object_set_new(o, "hashed_bytes", json_integer((json_int_t)hash_kb * 1024));
+		}
 		json_array_append_new(inputs, o);
 	}
 	return json_pack("{s:s, s:s, s:o}", "koban", KOBAN_VERSION, "command", "analyze", "inputs", inputs);
@@ -291,7 +309,7 @@ int cmd_analyze(int argc, char **argv)
 	struct capture_set set;
 	char **captures = argv + optind;
 	size_t n_captures = (size_t)(argc - optind);
-	json_t *begin = run_begin_info(captures, n_captures);
+	json_t *begin = run_begin_info(captures, n_captures, cfg.hash_inputs_kb);
 	if (store_run_begin(r.store, begin) != 0)
 		r.write_errors++;
 	json_decref(begin);

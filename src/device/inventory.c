@@ -7,9 +7,14 @@
 #define NAME_CACHE_SIZE 65536 /* power of two */
 #define NAME_PROBE 8
 
+struct mac_slot {
+	uint8_t mac[6];
+	uint32_t dev; /* device id (index + 1); 0 = empty */
+};
+
 struct ip_slot {
 	struct kaddr ip;
-	uint32_t dev; /* device index + 1; 0 = empty */
+	uint32_t dev; /* device id; 0 = empty */
 };
 
 struct name_slot {
@@ -17,23 +22,43 @@ struct name_slot {
 	char *name;
 };
 
+/* The MAC and IP indexes start small and double when half full, so a small
+ * network's lookups stay in the cache; keys are stored inline so a miss
+ * costs one probe and no pointer chase. */
 struct inventory {
 	struct device **devs;
 	size_t n, cap, max;
 	uint64_t dropped;
-	uint32_t *mac_index; /* device index + 1, open addressing by MAC */
+	struct mac_slot *mac_index;
+	size_t mac_mask;
 	struct ip_slot *ip_index;
-	size_t index_mask;
-	size_t ips_bound; /* occupied ip_index slots; kept under half the index */
+	size_t ip_mask;
+	size_t ips_bound; /* occupied ip_index slots */
+	size_t ips_max;   /* bound on ips_bound: DEVICE_MAX_IPS per device */
 	struct name_slot *names;
 };
 
-static uint32_t mac_hash(const uint8_t mac[6])
+static uint64_t mix64(uint64_t h)
 {
-	uint32_t h = 2166136261u;
-	for (int i = 0; i < 6; i++)
-		h = (h ^ mac[i]) * 16777619u;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
+}
+
+static size_t mac_hash(const uint8_t mac[6])
+{
+	uint64_t v = 0;
+	memcpy(&v, mac, 6);
+	return (size_t)mix64(v);
+}
+
+static size_t ip_hash(const struct kaddr *ip)
+{
+	uint64_t a, b;
+	memcpy(&a, ip->b, 8);
+	memcpy(&b, ip->b + 8, 8);
+	return (size_t)mix64(a ^ mix64(b + ip->family));
 }
 
 struct inventory *inventory_new(uint32_t max_devices)
@@ -41,20 +66,68 @@ struct inventory *inventory_new(uint32_t max_devices)
 	struct inventory *inv = calloc(1, sizeof *inv);
 	if (!inv)
 		return NULL;
-	size_t isize = 64;
-	/* the IP index holds up to DEVICE_MAX_IPS per device; keep it under half full */
-	while (isize < (size_t)max_devices * 4)
-		isize <<= 1;
 	inv->max = max_devices;
-	inv->index_mask = isize - 1;
-	inv->mac_index = calloc(isize, sizeof *inv->mac_index);
-	inv->ip_index = calloc(isize, sizeof *inv->ip_index);
+	inv->ips_max = (size_t)max_devices * DEVICE_MAX_IPS;
+	inv->mac_mask = inv->ip_mask = 63;
+	inv->mac_index = calloc(64, sizeof *inv->mac_index);
+	inv->ip_index = calloc(64, sizeof *inv->ip_index);
 	inv->names = calloc(NAME_CACHE_SIZE, sizeof *inv->names);
 	if (!inv->mac_index || !inv->ip_index || !inv->names) {
 		inventory_free(inv);
 		return NULL;
 	}
 	return inv;
+}
+
+static struct mac_slot *mac_slot_find(struct mac_slot *index, size_t mask, const uint8_t mac[6])
+{
+	size_t s = mac_hash(mac) & mask;
+	while (index[s].dev && memcmp(index[s].mac, mac, 6) != 0)
+		s = (s + 1) & mask;
+	return &index[s];
+}
+
+static struct ip_slot *ip_slot_in(struct ip_slot *index, size_t mask, const struct kaddr *ip)
+{
+	size_t s = ip_hash(ip) & mask;
+	while (index[s].dev && !kaddr_eq(&index[s].ip, ip))
+		s = (s + 1) & mask;
+	return &index[s];
+}
+
+/* Doubles the MAC index when it is half full. */
+static bool mac_index_reserve(struct inventory *inv)
+{
+	if (inv->n + 1 <= (inv->mac_mask + 1) / 2)
+		return true;
+	size_t size = (inv->mac_mask + 1) * 2;
+	struct mac_slot *ni = calloc(size, sizeof *ni);
+	if (!ni)
+		return false;
+	for (size_t i = 0; i <= inv->mac_mask; i++)
+		if (inv->mac_index[i].dev)
+			*mac_slot_find(ni, size - 1, inv->mac_index[i].mac) = inv->mac_index[i];
+	free(inv->mac_index);
+	inv->mac_index = ni;
+	inv->mac_mask = size - 1;
+	return true;
+}
+
+static bool ip_index_reserve(struct inventory *inv)
+{
+	if (inv->ips_bound + 1 <= (inv->ip_mask + 1) / 2)
+		return true;
+	size_t size = (inv->ip_mask + 1) * 2;
+	struct ip_slot *ni = calloc(size, sizeof *ni);
+	if (!ni)
+		return false;
+	for (size_t i = 0; i <= inv->ip_mask; i++)
+		if (inv->ip_index[i].dev)
+			*ip_slot_in(ni, size - 1, &inv->ip_index[i].ip) = inv->ip_index[i];
+	free(inv->ip_index);
+	inv->ip_index = ni;
+	inv->ip_mask = size - 1;
+	return true;
 }
 
 static void strlist_free(struct strlist *l)
@@ -104,20 +177,13 @@ void inventory_free(struct inventory *inv)
 
 struct device *inventory_by_mac(struct inventory *inv, const uint8_t mac[6])
 {
-	for (size_t s = mac_hash(mac) & inv->index_mask; inv->mac_index[s]; s = (s + 1) & inv->index_mask) {
-		struct device *d = inv->devs[inv->mac_index[s] - 1];
-		if (memcmp(d->mac, mac, 6) == 0)
-			return d;
-	}
-	return NULL;
+	struct mac_slot *slot = mac_slot_find(inv->mac_index, inv->mac_mask, mac);
+	return slot->dev ? inv->devs[slot->dev - 1] : NULL;
 }
 
 static struct ip_slot *ip_slot_find(struct inventory *inv, const struct kaddr *ip)
 {
-	size_t s = kaddr_hash(ip, 0) & inv->index_mask;
-	while (inv->ip_index[s].dev && !kaddr_eq(&inv->ip_index[s].ip, ip))
-		s = (s + 1) & inv->index_mask;
-	return &inv->ip_index[s];
+	return ip_slot_in(inv->ip_index, inv->ip_mask, ip);
 }
 
 struct device *inventory_by_ip(struct inventory *inv, const struct kaddr *ip)
@@ -128,7 +194,7 @@ struct device *inventory_by_ip(struct inventory *inv, const struct kaddr *ip)
 
 struct device *inventory_add(struct inventory *inv, const uint8_t *mac, const struct kaddr *ip, uint64_t ts_us)
 {
-	if (inv->n >= inv->max) {
+	if (inv->n >= inv->max || (mac && !mac_index_reserve(inv))) {
 		inv->dropped++;
 		return NULL;
 	}
@@ -149,10 +215,9 @@ struct device *inventory_add(struct inventory *inv, const uint8_t *mac, const st
 	if (mac) {
 		memcpy(d->mac, mac, 6);
 		d->has_mac = true;
-		size_t s = mac_hash(mac) & inv->index_mask;
-		while (inv->mac_index[s])
-			s = (s + 1) & inv->index_mask;
-		inv->mac_index[s] = d->id;
+		struct mac_slot *slot = mac_slot_find(inv->mac_index, inv->mac_mask, mac);
+		memcpy(slot->mac, mac, 6);
+		slot->dev = d->id;
 	}
 	if (ip && ip->family)
 		inventory_bind_ip(inv, d, ip);
@@ -176,8 +241,13 @@ bool inventory_bind_ip(struct inventory *inv, struct device *d, const struct kad
 	if (slot->dev == d->id)
 		return false;
 	/* keep the addresses first seen when the device's list or the index is full */
-	if (d->n_ips == DEVICE_MAX_IPS || (!slot->dev && inv->ips_bound >= (inv->index_mask + 1) / 2))
+	if (d->n_ips == DEVICE_MAX_IPS || (!slot->dev && inv->ips_bound >= inv->ips_max))
 		return false;
+	if (!slot->dev) {
+		if (!ip_index_reserve(inv))
+			return false;
+		slot = ip_slot_find(inv, ip);
+	}
 	if (slot->dev)
 		device_drop_ip(inv->devs[slot->dev - 1], ip);
 	else

@@ -19,6 +19,7 @@ void config_defaults(struct config *c)
 	c->max_devices = 65536;
 	strcpy(c->lang, "en");
 	strcpy(c->detectors, "all");
+	c->hash_inputs_kb = 1024;
 }
 
 static const char *config_set_param(struct config *c, const char *key, const char *val, unsigned line)
@@ -130,6 +131,15 @@ static const char *config_set(struct config *c, const char *key, char *val, unsi
 		if (strlen(val) >= sizeof c->log_key)
 			return "log_key is too long (at most 255 characters)";
 		strcpy(c->log_key, val);
+		return NULL;
+	}
+	if (strcmp(key, "hash_inputs") == 0) {
+		if (strcmp(val, "full") == 0)
+			c->hash_inputs_kb = 0;
+		else if (strcmp(val, "none") == 0)
+			c->hash_inputs_kb = UINT32_MAX;
+		else if (!parse_u32(val, 1, 16u * 1024 * 1024, &c->hash_inputs_kb))
+			return "expected full, none, or a size in KiB";
 		return NULL;
 	}
 	if (strcmp(key, "detectors") == 0) {

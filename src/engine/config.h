@@ -34,6 +34,8 @@ struct config {
 	uint32_t max_devices;          /* max_devices: local devices + remote hosts kept (default 65536) */
 	char log_key[256];             /* log_key: secret keying the event log's hash chain ("" = unkeyed SHA-256) */
 	char lang[3];                  /* lang: "en" or "ja" (default "en") */
+	uint32_t hash_inputs_kb;       /* hash_inputs: "full" (0), "none" (UINT32_MAX) or KiB hashed from the
+				        * start of each capture for the run record (default 1024) */
 	char detectors[256];           /* detectors: "all" (default), "none", or a comma list of names */
 	char path[256];                /* the file loaded, for messages ("" = defaults only) */
 	struct config_param params[CONFIG_MAX_PARAMS];

@@ -23,6 +23,7 @@ struct flow_table {
 	uint64_t timeout_us[LRU_CLASSES];
 	flow_end_fn on_end;
 	void *ctx;
+	uint64_t next_expiry_us;   /* no flow can idle out before this capture time */
 	struct flow_stats stats;
 };
 
@@ -91,6 +92,7 @@ struct flow_table *flow_table_new(size_t memory_bytes, const uint32_t timeouts_s
 		t->lru[c].head = t->lru[c].tail = NIL;
 		t->timeout_us[c] = (uint64_t)timeouts_s[c] * 1000000u;
 	}
+	t->next_expiry_us = UINT64_MAX;
 	t->on_end = on_end;
 	t->ctx = ctx;
 	t->stats.capacity = t->capacity;
@@ -183,22 +185,45 @@ static void flow_finish(struct flow_table *t, uint32_t i, enum flow_end_reason w
 	flow_remove(t, i);
 }
 
+/* The LRU lists are kept lazily: a packet only updates last_us, and a flow
+ * is moved to the tail when it reaches the head of its list while it has
+ * been active since it was queued (queued_us != last_us). So the head is
+ * always the least recently active flow, and the packet path never touches
+ * the neighbours of a flow. */
+static uint32_t lru_oldest(struct flow_table *t, int c)
+{
+	uint32_t i;
+	while ((i = t->lru[c].head) != NIL && t->pool[i].queued_us != t->pool[i].last_us) {
+		lru_unlink(t, i);
+		t->pool[i].queued_us = t->pool[i].last_us;
+		lru_append(t, i);
+	}
+	return i;
+}
+
 static void expire_idle(struct flow_table *t, uint64_t now)
 {
+	if (now < t->next_expiry_us)
+		return;
+	uint64_t next = UINT64_MAX;
 	for (int c = 0; c < LRU_CLASSES; c++) {
 		uint32_t i;
-		while ((i = t->lru[c].head) != NIL && t->pool[i].last_us + t->timeout_us[c] < now) {
+		while ((i = lru_oldest(t, c)) != NIL && t->pool[i].last_us + t->timeout_us[c] < now) {
 			t->stats.expired++;
 			flow_finish(t, i, FLOW_END_IDLE);
 		}
+		if (i != NIL && t->pool[i].last_us + t->timeout_us[c] < next)
+			next = t->pool[i].last_us + t->timeout_us[c];
 	}
+	/* nothing can expire before the oldest flow's deadline */
+	t->next_expiry_us = next;
 }
 
 static void evict_oldest(struct flow_table *t)
 {
 	uint32_t victim = NIL;
 	for (int c = 0; c < LRU_CLASSES; c++) {
-		uint32_t h = t->lru[c].head;
+		uint32_t h = lru_oldest(t, c);
 		if (h != NIL && (victim == NIL || t->pool[h].last_us < t->pool[victim].last_us))
 			victim = h;
 	}
@@ -240,6 +265,9 @@ static uint32_t flow_create(struct flow_table *t, const struct packet *p, uint32
 	f->in_use = true;
 	f->lru_class = lru_class_of(p->l4_proto);
 	f->first_us = p->ts_us;
+	f->last_us = f->queued_us = p->ts_us;
+	if (p->ts_us + t->timeout_us[f->lru_class] < t->next_expiry_us)
+		t->next_expiry_us = p->ts_us + t->timeout_us[f->lru_class];
 	uint32_t slot = hash & t->index_mask;
 	while (t->index[slot])
 		slot = (slot + 1) & t->index_mask;
@@ -311,9 +339,6 @@ struct flow *flow_track(struct flow_table *t, const struct packet *p, bool *from
 	if (i == NIL) {
 		i = flow_create(t, p, hash, from_client);
 		*created = true;
-	} else {
-		lru_unlink(t, i);
-		lru_append(t, i);
 	}
 	struct flow *f = &t->pool[i];
 	int dir = *from_client ? FLOW_CLIENT : FLOW_SERVER;

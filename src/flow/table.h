@@ -45,6 +45,7 @@ struct flow {
 	uint64_t bytes[2];
 	uint64_t first_us;
 	uint64_t last_us;
+	uint64_t queued_us;      /* last_us when the flow was put at the tail of its LRU list */
 	uint32_t lru_prev, lru_next;
 	uint32_t user;           /* free for the engine (e.g. flags) */
 };

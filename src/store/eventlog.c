@@ -115,18 +115,22 @@ void eventlog_hash(const char *key, uint64_t seq, const char *type, size_t type_
 	sodium_memzero(&h, sizeof h);
 }
 
-bool eventlog_file_sha256(const char *path, char out[EVENTLOG_HEX])
+bool eventlog_file_sha256(const char *path, uint64_t limit, char out[EVENTLOG_HEX])
 {
 	crypto_hash_sha256_state st;
 	uint8_t digest[32];
 	char buf[65536];
 	size_t n;
+	uint64_t done = 0;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return false;
 	crypto_hash_sha256_init(&st);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+	while ((limit == 0 || done < limit) &&
+	       (n = fread(buf, 1, limit && limit - done < sizeof buf ? (size_t)(limit - done) : sizeof buf, f)) > 0) {
 		crypto_hash_sha256_update(&st, (const unsigned char *)buf, n);
+		done += n;
+	}
 	bool ok = !ferror(f);
 	fclose(f);
 	crypto_hash_sha256_final(&st, digest);

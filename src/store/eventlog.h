@@ -64,9 +64,9 @@ void eventlog_close(struct eventlog *lg);
 void eventlog_hash(const char *key, uint64_t seq, const char *type, size_t type_len, const char *prev_hex,
 		   const char *payload, size_t payload_len, char out[EVENTLOG_HEX]);
 
-/* SHA-256 of a whole file as hex (for "run" records naming what was read).
- * Returns false on I/O error. */
-bool eventlog_file_sha256(const char *path, char out[EVENTLOG_HEX]);
+/* SHA-256 as hex of a file's first `limit` bytes (0: the whole file), for
+ * "run" records naming what was read. Returns false on I/O error. */
+bool eventlog_file_sha256(const char *path, uint64_t limit, char out[EVENTLOG_HEX]);
 
 /* ---- verifying ---- */
 

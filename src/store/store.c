@@ -194,17 +194,26 @@ static int insert_event(struct store *st, const struct event *ev, uint64_t seq, 
 	return run_stmt(st, s, "cannot insert an event");
 }
 
-int store_add_event(struct store *st, const struct event *ev)
+int store_add_event_json(struct store *st, const struct event *ev, const char *json)
 {
-	char *text = NULL;
 	if (begin_tx(st) != 0)
 		return -1;
+	uint64_t seq = eventlog_append(st->log, "event", json, strlen(json));
+	if (!seq)
+		return fail(st, "%s", eventlog_error(st->log));
+	return insert_event(st, ev, seq, json) == 0 ? written(st) : -1;
+}
+
+int store_add_event(struct store *st, const struct event *ev)
+{
 	json_t *j = event_to_json(ev);
-	uint64_t seq = log_json(st, "event", j, &text);
+	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(j);
-	int rc = seq ? insert_event(st, ev, seq, text) : -1;
+	if (!text)
+		return fail(st, "%s", "cannot serialise an event");
+	int rc = store_add_event_json(st, ev, text);
 	free(text);
-	return rc == 0 ? written(st) : -1;
+	return rc;
 }
 
 /* ----------------------------------------------------------------- devices */
@@ -312,15 +321,22 @@ out:
 
 int store_put_device(struct store *st, const struct device *dev)
 {
-	char key[KADDR_STRLEN + 16], *text = NULL;
-	int rc = -1;
-	if (begin_tx(st) != 0)
-		return -1;
 	json_t *j = device_to_json(dev);
-	text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(j);
 	if (!text)
 		return fail(st, "%s", "cannot serialise a device");
+	int rc = store_put_device_json(st, dev, text);
+	free(text);
+	return rc;
+}
+
+int store_put_device_json(struct store *st, const struct device *dev, const char *text)
+{
+	char key[KADDR_STRLEN + 16];
+	int rc = -1;
+	if (begin_tx(st) != 0)
+		return -1;
 	dev_key(dev, key, sizeof key);
 	int same = dev_unchanged(st, key, text);
 	if (same == 1) {
@@ -331,7 +347,6 @@ int store_put_device(struct store *st, const struct device *dev)
 		if (rc == 0)
 			rc = written(st);
 	}
-	free(text);
 	return rc;
 }
 

@@ -26,10 +26,14 @@ struct store *store_open(const char *dir, const char *key, char *err, size_t err
 
 /* Records an event: appended to events.log and inserted into the database. */
 int store_add_event(struct store *st, const struct event *ev);
+/* The same with the event's JSON (event_to_json, compact) already made. */
+int store_add_event_json(struct store *st, const struct event *ev, const char *json);
 
 /* Inserts or replaces a device (keyed by MAC, else by its first IP) and logs
  * the state change ("device" record) in events.log. */
 int store_put_device(struct store *st, const struct device *dev);
+/* The same with the device's JSON (device_to_json, compact) already made. */
+int store_put_device_json(struct store *st, const struct device *dev, const char *json);
 
 /* Marks the start of an analysis run: a "run" record {"phase":"start",
  * ...info} in events.log (info: what is read - e.g. the input files with

@@ -491,9 +491,11 @@ static void test_errors(void)
 	f = fopen(path, "w");
 	fputs("abc", f);
 	fclose(f);
-	CHECK(eventlog_file_sha256(path, hex));
+	CHECK(eventlog_file_sha256(path, 0, hex));
 	CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	CHECK(!eventlog_file_sha256("/nonexistent", hex));
+	CHECK(eventlog_file_sha256(path, 2, hex)); /* SHA-256("ab") */
+	CHECK_STR(hex, "fb8e20fc2e4c3f248c60c39bd652f3c1347298bb977b8b4d5903b85055620603");
+	CHECK(!eventlog_file_sha256("/nonexistent", 0, hex));
 }
 
 int main(void)
