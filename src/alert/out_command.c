@@ -52,7 +52,10 @@ static char *env_entry(char *buf, size_t bufsz, const char *name, const char *va
 	size_t n = value ? strlen(value) : 0;
 	if (n == 0 || n + strlen(name) + 2 > bufsz || strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
 		return NULL;
-	snprintf(buf, bufsz, "%s=%s", name, value);
+	size_t k = strlen(name);
+	memcpy(buf, name, k); /* lengths checked above */
+	buf[k] = '=';
+	memcpy(buf + k + 1, value, n + 1);
 	return buf;
 }
 

@@ -9,10 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alert/alert.h"
 #include "capture/pcap_file.h"
 #include "cli/commands.h"
 #include "device/inventory.h"
 #include "engine/engine.h"
+#include "intel/intel.h"
 #include "report/html.h"
 #include "store/eventlog.h"
 #include "store/store.h"
@@ -22,6 +24,9 @@
 
 struct run {
 	const char *out_dir;
+	FILE *summary_out;         /* stdout, or stderr when alerts go to stdout */
+	struct intel *intel;
+	struct alerter *alerts;
 	FILE *jsonl;
 	struct store *store;
 	json_t *events;            /* kept for the report (bounded) */
@@ -45,6 +50,7 @@ static void on_event(void *ctx, const struct event *ev)
 	if (text && store_add_event_json(r->store, ev, text) != 0)
 		r->write_errors++;
 	free(text);
+	alerter_event(r->alerts, ev);
 	r->by_severity[ev->severity <= SEV_CRITICAL ? ev->severity : 0]++;
 	json_t *n = json_object_get(r->by_kind, ev->kind);
 	json_object_set_new(r->by_kind, ev->kind, json_integer(n ? json_integer_value(n) + 1 : 1));
@@ -55,7 +61,8 @@ static void on_event(void *ctx, const struct event *ev)
 
 static void usage_analyze(FILE *f)
 {
-	fputs("usage: koban analyze [--out DIR] [--config FILE] [--lang ja|en] CAPTURE...\n", f);
+	fputs("usage: koban analyze [--out DIR] [--config FILE] [--lang ja|en] [--indicators FILE]... CAPTURE...\n",
+	      f);
 }
 
 static void progress(const struct capture_set *set, uint64_t packets, bool final)
@@ -163,16 +170,16 @@ static int write_report(const char *dir, json_t *devices, struct run *r, const s
 
 static void print_summary(const struct run *r, size_t n_devices, const struct engine_stats *es)
 {
-	printf("%llu packets, %llu flows, %zu devices, %llu events\n", (unsigned long long)es->packets,
+	fprintf(r->summary_out, "%llu packets, %llu flows, %zu devices, %llu events\n", (unsigned long long)es->packets,
 	       (unsigned long long)es->flows.created, n_devices, (unsigned long long)es->events);
-	printf("events by severity:");
+	fprintf(r->summary_out, "events by severity:");
 	for (int s = SEV_CRITICAL; s >= SEV_INFO; s--)
-		printf(" %s %llu", severity_str((enum severity)s), (unsigned long long)r->by_severity[s]);
-	printf("\nevents by kind:");
+		fprintf(r->summary_out, " %s %llu", severity_str((enum severity)s), (unsigned long long)r->by_severity[s]);
+	fprintf(r->summary_out, "\nevents by kind:");
 	const char *kind;
 	json_t *v;
-	json_object_foreach(r->by_kind, kind, v) printf(" %s %lld", kind, (long long)json_integer_value(v));
-	printf("\nreport: %s/report.html\n", r->out_dir);
+	json_object_foreach(r->by_kind, kind, v) fprintf(r->summary_out, " %s %lld", kind, (long long)json_integer_value(v));
+	fprintf(r->summary_out, "\nreport: %s/report.html\n", r->out_dir);
 }
 
 /* The run's start record: which files were read, with their SHA-256, so
@@ -206,10 +213,14 @@ static json_t *run_end_info(const struct engine_stats *es, size_t n_devices, int
 			 (json_int_t)n_devices, "unreadable_captures", failed);
 }
 
+#define MAX_INDICATOR_FILES 32
+
 struct analyze_opts {
 	const char *out_dir;
 	const char *config_path;
 	const char *lang;
+	char *indicators[MAX_INDICATOR_FILES];
+	size_t n_indicators;
 };
 
 static int parse_analyze_args(int argc, char **argv, struct analyze_opts *o)
@@ -218,14 +229,22 @@ static int parse_analyze_args(int argc, char **argv, struct analyze_opts *o)
 		{"out", required_argument, NULL, 'o'},
 		{"config", required_argument, NULL, 'c'},
 		{"lang", required_argument, NULL, 'l'},
+		{"indicators", required_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	o->out_dir = "koban-out";
 	optind = 1;
 	int ch;
-	while ((ch = getopt_long(argc, argv, "o:c:l:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:c:l:i:h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'i':
+			if (o->n_indicators == MAX_INDICATOR_FILES) {
+				fprintf(stderr, "koban: at most %d --indicators files\n", MAX_INDICATOR_FILES);
+				return -1;
+			}
+			o->indicators[o->n_indicators++] = optarg;
+			break;
 		case 'o': o->out_dir = optarg; break;
 		case 'c': o->config_path = optarg; break;
 		case 'l': o->lang = optarg; break;
@@ -280,58 +299,100 @@ static void close_outputs(struct run *r)
 	json_decref(r->by_kind);
 }
 
+/* Everything a run sets up before reading: configuration, threat data,
+ * alert outputs and the engine. A bad setting stops the run before
+ * anything is written. Returns 0, or the exit status to use. */
+static int setup_run(const struct analyze_opts *o, struct config *cfg, struct run *r, struct engine **eng)
+{
+	char err[512];
+	config_defaults(cfg);
+	if (o->config_path && !config_load(cfg, o->config_path, err, sizeof err)) {
+		fprintf(stderr, "koban: %s\n", err);
+		return 2;
+	}
+	const char *to_stdout = config_param(cfg, "alert.stdout");
+	r->summary_out = to_stdout && (!strcmp(to_stdout, "yes") || !strcmp(to_stdout, "true") ||
+				       !strcmp(to_stdout, "1") || !strcmp(to_stdout, "on"))
+				 ? stderr
+				 : stdout;
+	r->intel = intel_load((const char *const *)o->indicators, o->n_indicators, err, sizeof err);
+	if (!r->intel) {
+		fprintf(stderr, "koban: %s\n", err);
+		return 2;
+	}
+	/* the alerter reads its alert.* keys before the engine checks for unknown ones */
+	r->alerts = alerter_new(cfg, err, sizeof err);
+	if (!r->alerts) {
+		fprintf(stderr, "koban: %s\n", err);
+		return 2;
+	}
+	struct engine_sink sink = {.event = on_event, .ctx = r};
+	*eng = engine_new(cfg, &sink, r->intel, err, sizeof err);
+	if (!*eng) {
+		fprintf(stderr, "koban: %s\n", err);
+		return 2;
+	}
+	return 0;
+}
+
+static void teardown_run(struct run *r, struct engine *eng)
+{
+	engine_free(eng);
+	close_outputs(r);
+	if (r->alerts)
+		alerter_free(r->alerts);
+	if (r->intel)
+		intel_free(r->intel);
+}
+
+/* After the last packet: the inventory, the run's end record, the files. */
+static void finish_run(struct run *r, struct engine *eng, char *const *captures, size_t n_captures, int failed,
+		       const char *lang)
+{
+	struct engine_stats es;
+	engine_get_stats(eng, &es);
+	alerter_finish(r->alerts);
+	json_t *devices = collect_devices(eng, r->store, &r->write_errors);
+	json_t *end = run_end_info(&es, json_array_size(devices), failed);
+	if (store_run_end(r->store, end) != 0) {
+		fprintf(stderr, "koban: %s\n", store_error(r->store));
+		r->write_errors++;
+	}
+	json_decref(end);
+	if (write_json_file(r->out_dir, "devices.json", devices) != 0 ||
+	    write_report(r->out_dir, devices, r, &es, captures, n_captures, lang) != 0)
+		r->write_errors++;
+	print_summary(r, json_array_size(devices), &es);
+	json_decref(devices);
+}
+
 int cmd_analyze(int argc, char **argv)
 {
 	struct analyze_opts o = {0};
 	if (parse_analyze_args(argc, argv, &o) != 0)
 		return 2;
 	struct config cfg;
-	char err[512];
-	config_defaults(&cfg);
-	if (o.config_path && !config_load(&cfg, o.config_path, err, sizeof err)) {
-		fprintf(stderr, "koban: %s\n", err);
-		return 2;
-	}
-	const char *lang = o.lang ? o.lang : cfg.lang;
 	struct run r = {.out_dir = o.out_dir};
-	struct engine_sink sink = {.event = on_event, .ctx = &r};
-	/* the engine first: a bad setting stops the run before anything is written */
-	struct engine *eng = engine_new(&cfg, &sink, NULL, err, sizeof err);
-	if (!eng) {
-		fprintf(stderr, "koban: %s\n", err);
-		return 2;
+	struct engine *eng = NULL;
+	int rc = setup_run(&o, &cfg, &r, &eng);
+	if (rc == 0 && open_outputs(&r, &cfg) != 0)
+		rc = 3;
+	if (rc != 0) {
+		teardown_run(&r, eng);
+		return rc;
 	}
-	if (open_outputs(&r, &cfg) != 0) {
-		close_outputs(&r);
-		engine_free(eng);
-		return 3;
-	}
-	struct capture_set set;
 	char **captures = argv + optind;
 	size_t n_captures = (size_t)(argc - optind);
 	json_t *begin = run_begin_info(captures, n_captures, cfg.hash_inputs_kb);
 	if (store_run_begin(r.store, begin) != 0)
 		r.write_errors++;
 	json_decref(begin);
+	struct capture_set set;
 	capture_set_open(&set, captures, n_captures);
 	int failed = read_captures(eng, &set);
-	struct engine_stats es;
-	engine_get_stats(eng, &es);
-	json_t *devices = collect_devices(eng, r.store, &r.write_errors);
-	json_t *end = run_end_info(&es, json_array_size(devices), failed);
-	if (store_run_end(r.store, end) != 0) {
-		fprintf(stderr, "koban: %s\n", store_error(r.store));
-		r.write_errors++;
-	}
-	json_decref(end);
-	if (write_json_file(r.out_dir, "devices.json", devices) != 0 ||
-	    write_report(r.out_dir, devices, &r, &es, captures, n_captures, lang) != 0)
-		r.write_errors++;
-	print_summary(&r, json_array_size(devices), &es);
-	json_decref(devices);
+	finish_run(&r, eng, captures, n_captures, failed, o.lang ? o.lang : cfg.lang);
 	capture_set_close(&set);
-	engine_free(eng);
-	close_outputs(&r);
+	teardown_run(&r, eng);
 	if (r.write_errors) {
 		fprintf(stderr, "koban: %d write errors in %s\n", r.write_errors, r.out_dir);
 		return 3;

@@ -14,6 +14,11 @@
 void event_emit(struct engine *e, struct event *ev)
 {
 	e->stats.events++;
+	if (!ev->peer_name[0] && ev->peer_ip.family) { /* name the peer where DNS/SNI/Host did */
+		const char *name = inventory_name_get(e->inv, &ev->peer_ip);
+		if (name)
+			snprintf(ev->peer_name, sizeof ev->peer_name, "%s", name);
+	}
 	text_fix_utf8_tail(ev->summary_en);
 	text_fix_utf8_tail(ev->summary_ja);
 	if (e->sink.event)
