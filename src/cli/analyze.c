@@ -105,38 +105,76 @@ static int read_captures(struct engine *eng, struct capture_set *set)
 	return failed;
 }
 
-static int write_json_file(const char *dir, const char *name, json_t *v)
+#define REPORT_PEERS 10 /* peers the report shows per device (most flows first) */
+
+static int by_flows_desc(const void *a, const void *b)
 {
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	/* one buffer and one write: json_dump_file writes token by token */
-	char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	FILE *f = text ? fopen(path, "w") : NULL;
-	bool ok = f && fputs(text, f) != EOF && fputc('\n', f) != EOF;
-	if (f && fclose(f) != 0)
-		ok = false;
-	free(text);
-	if (!ok) {
-		fprintf(stderr, "koban: cannot write %s\n", path);
-		return -1;
-	}
-	return 0;
+	json_int_t fa = json_integer_value(json_object_get(*(json_t *const *)a, "flows"));
+	json_int_t fb = json_integer_value(json_object_get(*(json_t *const *)b, "flows"));
+	return fa < fb ? 1 : fa > fb ? -1 : 0;
 }
 
-static json_t *collect_devices(struct engine *eng, struct store *st, int *errors)
+/* The report's copy of a device: only its busiest peers, so the report
+ * does not hold every peer of every device in memory at once. */
+static json_t *report_copy(json_t *dev)
 {
+	json_t *copy = json_copy(dev);
+	json_t *peers = json_object_get(dev, "peers");
+	size_t n = json_array_size(peers);
+	if (!copy || n <= REPORT_PEERS)
+		return copy;
+	json_t **v = malloc(n * sizeof *v);
+	if (!v)
+		return copy;
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(peers, i);
+	qsort(v, n, sizeof *v, by_flows_desc);
+	json_t *top = json_array();
+	for (size_t i = 0; i < REPORT_PEERS; i++)
+		json_array_append(top, v[i]);
+	free(v);
+	json_object_set_new(copy, "peers", top);
+	return copy;
+}
+
+/* Writes devices.json one device at a time and stores each device; returns
+ * the devices as the report shows them. */
+static json_t *collect_devices(struct engine *eng, struct store *st, const char *dir, int *errors)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/devices.json", dir);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "koban: cannot write %s: %s\n", path, strerror(errno));
+		(*errors)++;
+	}
 	struct inventory *inv = engine_inventory(eng);
 	json_t *arr = json_array();
+	size_t written = 0;
+	if (f)
+		fputs("[", f);
 	for (size_t i = 0; i < inventory_count(inv); i++) {
 		struct device *d = inventory_at(inv, i);
 		if (!d->local)
 			continue;
 		json_t *o = device_to_json(d);
 		char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		if (!text || store_put_device_json(st, d, text) != 0)
+		char *pretty = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		if (!text || !pretty || store_put_device_json(st, d, text) != 0)
 			(*errors)++;
+		if (f && pretty)
+			fprintf(f, "%s\n%s", written++ ? "," : "", pretty);
 		free(text);
-		json_array_append_new(arr, o);
+		free(pretty);
+		json_array_append_new(arr, report_copy(o));
+		json_decref(o);
+	}
+	if (f) {
+		fputs(written ? "\n]\n" : "]\n", f);
+		if (ferror(f) | (fclose(f) != 0)) {
+			fprintf(stderr, "koban: cannot write %s\n", path);
+			(*errors)++;
+		}
 	}
 	return arr;
 }
@@ -352,15 +390,14 @@ static void finish_run(struct run *r, struct engine *eng, char *const *captures,
 	struct engine_stats es;
 	engine_get_stats(eng, &es);
 	alerter_finish(r->alerts);
-	json_t *devices = collect_devices(eng, r->store, &r->write_errors);
+	json_t *devices = collect_devices(eng, r->store, r->out_dir, &r->write_errors);
 	json_t *end = run_end_info(&es, json_array_size(devices), failed);
 	if (store_run_end(r->store, end) != 0) {
 		fprintf(stderr, "koban: %s\n", store_error(r->store));
 		r->write_errors++;
 	}
 	json_decref(end);
-	if (write_json_file(r->out_dir, "devices.json", devices) != 0 ||
-	    write_report(r->out_dir, devices, r, &es, captures, n_captures, lang) != 0)
+	if (write_report(r->out_dir, devices, r, &es, captures, n_captures, lang) != 0)
 		r->write_errors++;
 	print_summary(r, json_array_size(devices), &es);
 	json_decref(devices);

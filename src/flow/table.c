@@ -4,6 +4,7 @@
 
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 #define NIL UINT32_MAX
@@ -16,7 +17,8 @@ struct lru {
 struct flow_table {
 	struct flow *pool;
 	uint32_t capacity;
-	uint32_t free_head;
+	uint32_t free_head;        /* recycled pool entries */
+	uint32_t never_used;       /* pool entries from here on were never handed out */
 	uint32_t *index;   /* pool index + 1; 0 = empty */
 	uint32_t index_mask;
 	struct lru lru[LRU_CLASSES];
@@ -30,6 +32,15 @@ struct flow_table {
 size_t flow_table_bytes_per_flow(void)
 {
 	return sizeof(struct flow) + 2 * sizeof(uint32_t) * 2;
+}
+
+/* Asks for transparent huge pages on a large, page-aligned-enough block. */
+static void madvise_huge(void *p, size_t len)
+{
+	uintptr_t start = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t end = ((uintptr_t)p + len) & ~(uintptr_t)4095;
+	if (end > start)
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
 }
 
 static uint64_t mix64(uint64_t h)
@@ -77,17 +88,22 @@ struct flow_table *flow_table_new(size_t memory_bytes, const uint32_t timeouts_s
 	struct flow_table *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
+	/* calloc of a large block maps zero pages lazily: memory is touched only
+	 * as flows are used, and huge pages cut TLB misses on the random access */
 	t->pool = calloc(cap, sizeof *t->pool);
 	t->index = calloc(isize, sizeof *t->index);
+	if (t->pool && cap * sizeof *t->pool >= (2u << 20))
+		madvise_huge(t->pool, cap * sizeof *t->pool);
+	if (t->index && isize * sizeof *t->index >= (2u << 20))
+		madvise_huge(t->index, isize * sizeof *t->index);
 	if (!t->pool || !t->index) {
 		flow_table_free(t);
 		return NULL;
 	}
 	t->capacity = (uint32_t)cap;
 	t->index_mask = (uint32_t)(isize - 1);
-	for (uint32_t i = 0; i < cap; i++)
-		t->pool[i].lru_next = i + 1 < cap ? i + 1 : NIL;
-	t->free_head = 0;
+	t->free_head = NIL;
+	t->never_used = 0;
 	for (int c = 0; c < LRU_CLASSES; c++) {
 		t->lru[c].head = t->lru[c].tail = NIL;
 		t->timeout_us[c] = (uint64_t)timeouts_s[c] * 1000000u;
@@ -245,11 +261,16 @@ static bool sender_is_client(const struct packet *p)
 
 static uint32_t flow_create(struct flow_table *t, const struct packet *p, uint32_t hash, bool *from_client)
 {
-	if (t->free_head == NIL)
-		evict_oldest(t);
-	uint32_t i = t->free_head;
+	uint32_t i;
+	if (t->free_head == NIL && t->never_used < t->capacity) {
+		i = t->never_used++;
+	} else {
+		if (t->free_head == NIL)
+			evict_oldest(t);
+		i = t->free_head;
+		t->free_head = t->pool[i].lru_next;
+	}
 	struct flow *f = &t->pool[i];
-	t->free_head = f->lru_next;
 	bool client = sender_is_client(p);
 	int c = client ? 0 : 1, s = 1 - c;
 	memset(f, 0, sizeof *f);

@@ -20,8 +20,8 @@ static bool try_path(char *buf, size_t bufsz, const char *dir, const char *name)
 bool data_path(const char *name, char *buf, size_t bufsz)
 {
 	const char *env = getenv("KOBAN_DATA_DIR");
-	if (env && *env && try_path(buf, bufsz, env, name))
-		return true;
+	if (env && *env) /* when set, it is the only place looked at */
+		return try_path(buf, bufsz, env, name);
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {

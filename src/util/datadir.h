@@ -1,6 +1,6 @@
-/* datadir.h - finds koban's data files: $KOBAN_DATA_DIR, then the source
- * tree next to the binary (build/koban -> data/), then the installed
- * $(PREFIX)/share/koban. */
+/* datadir.h - finds koban's data files: in $KOBAN_DATA_DIR alone when it is
+ * set; otherwise the source tree next to the binary (build/koban -> data/),
+ * then the installed $(PREFIX)/share/koban. */
 #ifndef KOBAN_DATADIR_H
 #define KOBAN_DATADIR_H
 
