@@ -114,18 +114,17 @@ static int by_flows_desc(const void *a, const void *b)
 	return fa < fb ? 1 : fa > fb ? -1 : 0;
 }
 
-/* The report's copy of a device: only its busiest peers, so the report
- * does not hold every peer of every device in memory at once. */
-static json_t *report_copy(json_t *dev)
+/* Keeps only a device's busiest peers in its JSON, for the report, so the
+ * report does not hold every peer of every device in memory at once. */
+static void keep_top_peers(json_t *dev)
 {
-	json_t *copy = json_copy(dev);
 	json_t *peers = json_object_get(dev, "peers");
 	size_t n = json_array_size(peers);
-	if (!copy || n <= REPORT_PEERS)
-		return copy;
+	if (n <= REPORT_PEERS)
+		return;
 	json_t **v = malloc(n * sizeof *v);
 	if (!v)
-		return copy;
+		return;
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_array_get(peers, i);
 	qsort(v, n, sizeof *v, by_flows_desc);
@@ -133,11 +132,11 @@ static json_t *report_copy(json_t *dev)
 	for (size_t i = 0; i < REPORT_PEERS; i++)
 		json_array_append(top, v[i]);
 	free(v);
-	json_object_set_new(copy, "peers", top);
-	return copy;
+	json_object_set_new(dev, "peers", top);
 }
 
-/* Writes devices.json one device at a time and stores each device; returns
+/* Writes devices.json (a JSON array, one device per line) one device at a
+ * time and stores each device; returns
  * the devices as the report shows them. */
 static json_t *collect_devices(struct engine *eng, struct store *st, const char *dir, int *errors)
 {
@@ -159,15 +158,15 @@ static json_t *collect_devices(struct engine *eng, struct store *st, const char 
 			continue;
 		json_t *o = device_to_json(d);
 		char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		char *pretty = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-		if (!text || !pretty || store_put_device_json(st, d, text) != 0)
+		if (!text || store_put_device_json(st, d, text) != 0)
 			(*errors)++;
-		if (f && pretty)
-			fprintf(f, "%s\n%s", written++ ? "," : "", pretty);
+		if (f && text) /* one device per line */
+			fprintf(f, "%s\n%s", written++ ? "," : "", text);
 		free(text);
-		free(pretty);
-		json_array_append_new(arr, report_copy(o));
-		json_decref(o);
+		if (o) {
+			keep_top_peers(o);
+			json_array_append_new(arr, o);
+		}
 	}
 	if (f) {
 		fputs(written ? "\n]\n" : "]\n", f);

@@ -156,6 +156,7 @@ static void device_free(struct device *d)
 		free(d->peers[i].name);
 	free(d->services);
 	free(d->peers);
+	free(d->peer_index);
 	free(d);
 }
 
@@ -326,16 +327,29 @@ struct service *device_service(struct device *d, uint16_t port, uint8_t l4_proto
 	return s;
 }
 
+#define PEER_INDEX_SIZE (2 * DEVICE_MAX_PEERS) /* power of two, at most half full */
+
 struct peer *device_peer(struct device *d, const struct kaddr *ip, bool create)
 {
-	for (unsigned i = 0; i < d->n_peers; i++)
-		if (kaddr_eq(&d->peers[i].ip, ip))
-			return &d->peers[i];
+	uint32_t h = kaddr_hash(ip, 0);
+	size_t slot = h & (PEER_INDEX_SIZE - 1);
+	if (d->peer_index) {
+		for (; d->peer_index[slot]; slot = (slot + 1) & (PEER_INDEX_SIZE - 1)) {
+			struct peer *p = &d->peers[d->peer_index[slot] - 1];
+			if (p->hash == h && kaddr_eq(&p->ip, ip))
+				return p;
+		}
+	}
 	if (!create)
 		return NULL;
 	if (d->n_peers == DEVICE_MAX_PEERS) {
 		d->peers_dropped++;
 		return NULL;
+	}
+	if (!d->peer_index) {
+		d->peer_index = calloc(PEER_INDEX_SIZE, 1);
+		if (!d->peer_index)
+			return NULL;
 	}
 	if ((d->n_peers & (d->n_peers - 1)) == 0) {
 		size_t cap = d->n_peers ? (size_t)d->n_peers * 2 : 4;
@@ -347,6 +361,8 @@ struct peer *device_peer(struct device *d, const struct kaddr *ip, bool create)
 	struct peer *p = &d->peers[d->n_peers++];
 	memset(p, 0, sizeof *p);
 	p->ip = *ip;
+	p->hash = h;
+	d->peer_index[slot] = d->n_peers; /* slot is the empty one the probe ended on */
 	return p;
 }
 

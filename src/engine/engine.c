@@ -81,13 +81,21 @@ void engine_get_stats(const struct engine *e, struct engine_stats *out)
 
 /* ---- local devices ---- */
 
+static bool device_has_ip(const struct device *d, const struct kaddr *ip)
+{
+	for (unsigned i = 0; i < d->n_ips; i++)
+		if (kaddr_eq(&d->ips[i], ip))
+			return true;
+	return false;
+}
+
 static struct device *device_for(struct engine *e, const uint8_t *mac, const struct kaddr *ip, uint64_t ts)
 {
 	struct device *d = mac ? inventory_by_mac(e->inv, mac) : inventory_by_ip(e->inv, ip);
 	if (d) {
 		if (ts > d->last_seen_us)
 			d->last_seen_us = ts;
-		if (ip && ip->family && !kaddr_is_unspecified(ip))
+		if (ip && ip->family && !device_has_ip(d, ip) && !kaddr_is_unspecified(ip))
 			inventory_bind_ip(e->inv, d, ip);
 		return d;
 	}

@@ -37,6 +37,7 @@ struct service {
 
 struct peer {
 	struct kaddr ip;
+	uint32_t hash;      /* kaddr_hash(ip), to skip most comparisons */
 	char *name;         /* DNS/SNI/Host name the device used for this address, or NULL */
 	uint32_t flows;     /* flows between the device and this peer */
 	uint64_t last_seen_us;
@@ -62,6 +63,7 @@ struct device {
 	struct service *services;  /* grows up to DEVICE_MAX_SERVICES */
 	uint8_t n_services;
 	struct peer *peers;        /* grows up to DEVICE_MAX_PEERS */
+	uint8_t *peer_index;       /* open addressing over peers (index + 1; 0 = empty), 2 x DEVICE_MAX_PEERS */
 	uint8_t n_peers;
 	uint32_t peers_dropped;    /* peers not kept because the list was full */
 	uint64_t first_seen_us;

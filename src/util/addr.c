@@ -26,11 +26,13 @@ bool kaddr_eq(const struct kaddr *a, const struct kaddr *b)
 
 uint32_t kaddr_hash(const struct kaddr *a, uint32_t seed)
 {
-	uint32_t h = 2166136261u ^ seed;
-	h = (h ^ a->family) * 16777619u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ a->b[i]) * 16777619u;
-	return h;
+	uint64_t x, y;
+	memcpy(&x, a->b, 8);
+	memcpy(&y, a->b + 8, 8);
+	uint64_t h = (x ^ ((uint64_t)seed << 32 | a->family)) * 0x9e3779b97f4a7c15ULL;
+	h ^= (y + (h >> 29)) * 0xc2b2ae3d27d4eb4fULL;
+	h ^= h >> 32;
+	return (uint32_t)h;
 }
 
 const char *kaddr_str(const struct kaddr *a, char *buf, size_t bufsz)
