@@ -153,6 +153,16 @@ else
 		kb_pk=$(grep -hoiE '([0-9]+ packets|packets[=: ]+[0-9]+)' "$TMP/koban.out" "$TMP/koban.err" | head -n 1 | tr -dc 0-9)
 		ROWS+=("koban analyze|${kb_pk:-$CAP_PACKETS}|$R_WALL|$R_RSS|ok")
 		KOBAN_FLOWS=$(koban_flows koban)
+		# the same run with every detector off: what the detectors cost
+		printf 'detectors = none\n' >"$TMP/nodetect.conf"
+		KOBAN_ARGS_SAVED=("${KOBAN_ARGS[@]}")
+		KOBAN_ARGS=("${KOBAN_ARGS[@]}" --config "$TMP/nodetect.conf")
+		run_koban koban_nodetect "$CAP"
+		KOBAN_ARGS=("${KOBAN_ARGS_SAVED[@]}")
+		if [ "$R_EXIT" = 0 ]; then
+			NODETECT_WALL=$R_WALL
+			ROWS+=("koban analyze, detectors off|${kb_pk:-$CAP_PACKETS}|$R_WALL|$R_RSS|ok")
+		fi
 	fi
 fi
 
@@ -233,6 +243,11 @@ ratio() { # label, numerator seconds, denominator seconds, aim
 echo "throughput ratios (packets/s of koban over the other tool):"
 ratio "  koban / bare libpcap loop" "$BARE_WALL" "$KOBAN_WALL" 0.5
 ratio "  koban / tshark" "$TSHARK_WALL" "$KOBAN_WALL" 20
+if [ -n "${NODETECT_WALL:-}" ] && [ -n "$KOBAN_WALL" ]; then
+	awk -v on="$KOBAN_WALL" -v off="$NODETECT_WALL" 'BEGIN {
+		c = (off > 0) ? (on - off) / off * 100 : 0;
+		printf "  detectors cost (all on vs off)      %7.1f%%   [aim <= 25%%: %s]\n", c, (c <= 25 ? "PASS" : "FAIL") }'
+fi
 echo
 for l in "${MEM_LINES[@]}"; do echo "$l"; done
 if [ -n "$koban_fail" ]; then
