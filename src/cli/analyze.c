@@ -11,6 +11,7 @@
 
 #include "alert/alert.h"
 #include "capture/pcap_file.h"
+#include "cli/event_queue.h"
 #include "cli/commands.h"
 #include "device/inventory.h"
 #include "engine/engine.h"
@@ -29,13 +30,16 @@ struct run {
 	struct alerter *alerts;
 	FILE *jsonl;
 	struct store *store;
+	struct event_queue *queue; /* writer thread for events, or NULL */
 	json_t *events;            /* kept for the report (bounded) */
 	json_t *by_kind;           /* kind -> count */
 	uint64_t by_severity[5];
 	int write_errors;
 };
 
-static void on_event(void *ctx, const struct event *ev)
+/* Writes one event everywhere it goes (on the writer thread when there is
+ * one, in event order). */
+static void write_event(void *ctx, const struct event *ev)
 {
 	struct run *r = ctx;
 	json_t *o = event_to_json(ev);
@@ -57,6 +61,16 @@ static void on_event(void *ctx, const struct event *ev)
 	if (json_array_size(r->events) < REPORT_KEEP_EVENTS || ev->severity > SEV_INFO)
 		json_array_append(r->events, o);
 	json_decref(o);
+}
+
+/* The engine's event sink. */
+static void on_event(void *ctx, const struct event *ev)
+{
+	struct run *r = ctx;
+	if (r->queue)
+		event_queue_push(r->queue, ev);
+	else
+		write_event(r, ev);
 }
 
 static void usage_analyze(FILE *f)
@@ -425,7 +439,10 @@ int cmd_analyze(int argc, char **argv)
 	json_decref(begin);
 	struct capture_set set;
 	capture_set_open(&set, captures, n_captures);
+	r.queue = event_queue_start(4096, write_event, &r);
 	int failed = read_captures(eng, &set);
+	event_queue_finish(r.queue); /* every event written before the inventory */
+	r.queue = NULL;
 	finish_run(&r, eng, captures, n_captures, failed, o.lang ? o.lang : cfg.lang);
 	capture_set_close(&set);
 	teardown_run(&r, eng);
