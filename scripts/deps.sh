@@ -4,9 +4,10 @@
 # tcpdump's captures are in the repo; lab daemons for the namespace tests).
 set -e
 export DEBIAN_FRONTEND=noninteractive
-RUNTIME="build-essential pkg-config libpcap-dev libsqlite3-dev libjansson-dev libsodium-dev ieee-data"
+RUNTIME="build-essential pkg-config libpcap-dev libsqlite3-dev libjansson-dev libsodium-dev ieee-data
+         libnftables-dev nftables libseccomp-dev libcurl4-openssl-dev libssl-dev"
 TEST="clang libclang-rt-14-dev iproute2 busybox-static dnsmasq mosquitto mosquitto-clients tcpdump tshark
-      python3 procps sqlite3 psmisc socat"
+      python3 procps sqlite3 psmisc socat tcpreplay openssl"
 pkgs=$RUNTIME
 [ "${1:-}" = test ] && pkgs="$RUNTIME $TEST"
 missing=""
