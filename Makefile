@@ -11,9 +11,9 @@ OPT      ?= -O2 -g
 SANFLAGS ?=
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
-PKGS     := libpcap sqlite3 jansson libsodium libnftables libseccomp libcurl libcrypto
+PKGS     := libpcap sqlite3 jansson libsodium libnftables libseccomp libcurl libcrypto libssl libssh
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lsqlite3 -ljansson -lsodium -lnftables -lseccomp -lcurl -lcrypto)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lsqlite3 -ljansson -lsodium -lnftables -lseccomp -lcurl -lssh -lssl -lcrypto)
 
 CFLAGS_ALL = -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wno-format-nonliteral \
 	     -D_GNU_SOURCE -DKOBAN_VERSION='"$(VERSION)"' -DKOBAN_DATADIR='"$(DATADIR)"' \

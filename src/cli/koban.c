@@ -14,6 +14,8 @@ static void usage(FILE *f)
 	      "      analyse pcap/pcapng captures: device inventory, events, report (default DIR ./koban-out)\n"
 	      "  koban devices DIR [--json]          list the devices stored in DIR\n"
 	      "  koban events DIR [--kind K] [--json] list the events stored in DIR\n"
+	      "  koban audit [--scope CIDR]... [--out DIR] [--rate PPS] [--credentials FILE] [TARGET]...\n"
+	      "      survey your own network: services, default logins, weak TLS, firmware (see docs/audit.md)\n"
 	      "  koban log verify [--config FILE] FILE  check a tamper-evident event log\n"
 	      "  koban help | --help                  this text\n"
 	      "  koban --version                      print the version\n"
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
 		rc = cmd_devices(argc - 1, argv + 1);
 	else if (strcmp(verb, "events") == 0)
 		rc = cmd_events(argc - 1, argv + 1);
+	else if (strcmp(verb, "audit") == 0)
+		rc = cmd_audit(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "koban: unknown command '%s'\n", verb);
 		usage(stderr);
