@@ -7,5 +7,6 @@ int cmd_log(int argc, char **argv);     /* cli/log.c: `log verify FILE` */
 int cmd_devices(int argc, char **argv); /* cli/devices.c */
 int cmd_events(int argc, char **argv);  /* cli/events.c */
 int cmd_audit(int argc, char **argv);   /* cli/audit.c: active survey of the own network */
+int cmd_share(int argc, char **argv);   /* cli/share.c: `share DIR --stix FILE` */
 
 #endif

@@ -14,6 +14,8 @@ static void usage(FILE *f)
 	      "      analyse pcap/pcapng captures: device inventory, events, report (default DIR ./koban-out)\n"
 	      "  koban devices DIR [--json]          list the devices stored in DIR\n"
 	      "  koban events DIR [--kind K] [--json] list the events stored in DIR\n"
+	      "  koban share DIR --stix FILE [--name NAME]  export C&C indicators and scan/flood sources\n"
+	      "      stored in DIR as a STIX 2.1 bundle\n"
 	      "  koban audit [--scope CIDR]... [--out DIR] [--rate PPS] [--credentials FILE] [TARGET]...\n"
 	      "      survey your own network: services, default logins, weak TLS, firmware (see docs/audit.md)\n"
 	      "  koban log verify [--config FILE] FILE  check a tamper-evident event log\n"
@@ -50,6 +52,8 @@ int main(int argc, char **argv)
 		rc = cmd_events(argc - 1, argv + 1);
 	else if (strcmp(verb, "audit") == 0)
 		rc = cmd_audit(argc - 1, argv + 1);
+	else if (strcmp(verb, "share") == 0)
+		rc = cmd_share(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "koban: unknown command '%s'\n", verb);
 		usage(stderr);
