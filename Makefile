@@ -89,3 +89,14 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ------------------------------------------------------- libkoban-device (issue 6)
+# The device library (lib/device: core, libsodium and file-flash backends),
+# its host tool, the example device, and `make device`. The library's
+# objects also go into libkoban.a, so the generic rules above link the unit
+# tests (tests/device/test_*.c), the fuzzers (fuzz/fuzz_manifest.c ...) and
+# koban's status verification (src/device/status_verify.c) against it.
+DEV_SRC     := $(sort $(wildcard lib/device/src/*.c lib/device/backend/*.c))
+DEV_OBJ     := $(DEV_SRC:%.c=$(BUILD)/obj/%.o)
+CFLAGS_ALL  += -Ilib/device/include
+$(LIBA): $(DEV_OBJ)
