@@ -361,6 +361,8 @@ static int setup_run(const struct analyze_opts *o, struct config *cfg, struct ru
 		fprintf(stderr, "koban: %s\n", err);
 		return 2;
 	}
+	/* settings of other commands may share the file: `koban share` reads share.identity */
+	(void)config_param(cfg, "share.identity");
 	const char *to_stdout = config_param(cfg, "alert.stdout");
 	r->summary_out = to_stdout && (!strcmp(to_stdout, "yes") || !strcmp(to_stdout, "true") ||
 				       !strcmp(to_stdout, "1") || !strcmp(to_stdout, "on"))

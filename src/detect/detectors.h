@@ -4,4 +4,8 @@
 
 #include "detect/detector.h"
 
+extern const struct detector detector_c2;
+extern const struct detector detector_vulnerable_firmware;
+extern const struct detector detector_end_of_support;
+
 #endif

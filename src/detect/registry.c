@@ -5,7 +5,9 @@
 #include "detect/detectors.h"
 
 const struct detector *const detector_table[] = {
-	NULL, /* keeps the array non-empty; skipped below */
+	&detector_c2,
+	&detector_vulnerable_firmware,
+	&detector_end_of_support,
 };
 
-const size_t detector_count = 0;
+const size_t detector_count = sizeof detector_table / sizeof detector_table[0];
