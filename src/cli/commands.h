@@ -8,5 +8,7 @@ int cmd_devices(int argc, char **argv); /* cli/devices.c */
 int cmd_events(int argc, char **argv);  /* cli/events.c */
 int cmd_audit(int argc, char **argv);   /* cli/audit.c: active survey of the own network */
 int cmd_share(int argc, char **argv);   /* cli/share.c: `share DIR --stix FILE` */
+int cmd_watch(int argc, char **argv);   /* cli/watch.c: the live gateway daemon */
+int cmd_ctl(int argc, char **argv);     /* cli/ctl.c: control a running `koban watch` */
 
 #endif

@@ -19,6 +19,9 @@ static void usage(FILE *f)
 	      "  koban audit [--scope CIDR]... [--out DIR] [--rate PPS] [--credentials FILE] [TARGET]...\n"
 	      "      survey your own network: services, default logins, weak TLS, firmware (see docs/audit.md)\n"
 	      "  koban log verify [--config FILE] FILE  check a tamper-evident event log\n"
+	      "  koban watch [--config FILE]          live gateway: capture, detect, contain (docs/gateway.md)\n"
+	      "  koban ctl COMMAND ...                control a running koban watch (status, devices,\n"
+	      "      quarantine DEV, release DEV, degrade DEV PORT, block DEV TARGET, lan-only DEV)\n"
 	      "  koban help | --help                  this text\n"
 	      "  koban --version                      print the version\n"
 	      "\n"
@@ -54,6 +57,10 @@ int main(int argc, char **argv)
 		rc = cmd_audit(argc - 1, argv + 1);
 	else if (strcmp(verb, "share") == 0)
 		rc = cmd_share(argc - 1, argv + 1);
+	else if (strcmp(verb, "watch") == 0)
+		rc = cmd_watch(argc - 1, argv + 1);
+	else if (strcmp(verb, "ctl") == 0)
+		rc = cmd_ctl(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "koban: unknown command '%s'\n", verb);
 		usage(stderr);
