@@ -14,7 +14,7 @@
 
 static uint64_t dt_clock = 1750000000; /* 2025-06-15 */
 
-static uint64_t dt_now(void *ctx)
+static inline uint64_t dt_now(void *ctx)
 {
 	(void)ctx;
 	return dt_clock;
@@ -22,7 +22,7 @@ static uint64_t dt_now(void *ctx)
 
 static const uint8_t dt_maker_seed[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
 					   17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32 };
-static const uint8_t dt_other_seed[32] = { 99 };
+static const uint8_t dt_other_seed[32] __attribute__((unused)) = { 99 };
 
 struct dt_env {
 	char dir[64], path[96];
@@ -34,7 +34,7 @@ struct dt_env {
 };
 
 /* A signed image: manifest + payload of n bytes (pattern from tag). */
-static size_t dt_image(uint8_t *out, size_t cap, const uint8_t seed[32], const char *version, uint32_t counter,
+static inline size_t dt_image(uint8_t *out, size_t cap, const uint8_t seed[32], const char *version, uint32_t counter,
 		       const char *hw_class, size_t n, uint8_t tag)
 {
 	struct kd_manifest m;
@@ -58,7 +58,7 @@ static size_t dt_image(uint8_t *out, size_t cap, const uint8_t seed[32], const c
 	return kd_manifest_sign(cr, &m, seed, out) == KD_OK ? KD_MANIFEST_SIZE + n : 0;
 }
 
-static int dt_open(struct dt_env *e)
+static inline int dt_open(struct dt_env *e)
 {
 	if (kd_flash_open(&e->flash, e->path) != 0)
 		return -1;
@@ -72,7 +72,7 @@ static int dt_open(struct dt_env *e)
 }
 
 /* Power off and on again: the flash file is reopened (power restored). */
-static int dt_reboot(struct dt_env *e)
+static inline int dt_reboot(struct dt_env *e)
 {
 	kd_device_close(&e->dev);
 	kd_flash_close(&e->flash);
@@ -80,7 +80,7 @@ static int dt_reboot(struct dt_env *e)
 }
 
 /* A provisioned device with image "1.0.0" (counter 1) in slot A, opened and booted. */
-static int dt_setup(struct dt_env *e, uint32_t slot_kib, size_t image_len)
+static inline int dt_setup(struct dt_env *e, uint32_t slot_kib, size_t image_len)
 {
 	static uint8_t img[64 * 1024 + KD_MANIFEST_SIZE];
 	struct kd_layout l;
@@ -100,7 +100,7 @@ static int dt_setup(struct dt_env *e, uint32_t slot_kib, size_t image_len)
 	return kd_boot(&e->dev, e->work, sizeof e->work);
 }
 
-static void dt_teardown(struct dt_env *e)
+static inline void dt_teardown(struct dt_env *e)
 {
 	char cmd[128];
 	kd_device_close(&e->dev);
@@ -111,7 +111,7 @@ static void dt_teardown(struct dt_env *e)
 }
 
 /* Installs an image through the update API in pieces of `chunk`. */
-static int dt_install(struct dt_env *e, const uint8_t *img, size_t n, size_t chunk)
+static inline int dt_install(struct dt_env *e, const uint8_t *img, size_t n, size_t chunk)
 {
 	int rc = kd_update_begin(&e->dev, img, n);
 	for (size_t o = KD_MANIFEST_SIZE; rc == KD_OK && o < n; o += chunk)

@@ -125,6 +125,8 @@ int kd_cose_sign(const struct kd_crypto *cr, const uint8_t seed[32], const uint8
 	}
 	kd_cbor_bytes(&e, KD_CBOR_BSTR, payload, n);
 	kd_cbor_bytes(&e, KD_CBOR_BSTR, sig, 64);
+	if (e.overflow)
+		return KD_ERR_SPACE;
 	*out_len = e.len;
-	return e.overflow ? KD_ERR_SPACE : KD_OK;
+	return KD_OK;
 }
