@@ -7,7 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 RUNTIME="build-essential pkg-config libpcap-dev libsqlite3-dev libjansson-dev libsodium-dev ieee-data
          libnftables-dev nftables libseccomp-dev libcurl4-openssl-dev libssl-dev libssh-dev"
 TEST="clang libclang-rt-14-dev iproute2 busybox-static dnsmasq mosquitto mosquitto-clients tcpdump tshark
-      python3 procps sqlite3 psmisc socat tcpreplay openssl openssh-server vsftpd lighttpd nmap hydra"
+      python3 procps sqlite3 psmisc socat tcpreplay openssl openssh-server vsftpd lighttpd nmap hydra hping3 curl"
 pkgs=$RUNTIME
 [ "${1:-}" = test ] && pkgs="$RUNTIME $TEST"
 missing=""
