@@ -76,13 +76,13 @@ enum telnet_state telnet_classify(const char *t, size_t n)
 	if (e == 0)
 		return TN_NOTHING;
 	char last = t[e - 1];
-	if (last == ':' || last == '>' || last == '#' || last == '$' || last == '%') {
+	if (last == ':') { /* a question: which one? */
 		if (tail_has(t, e, 24, "password") || tail_has(t, e, 24, "passcode"))
 			return TN_PASSWORD;
 		if (tail_has(t, e, 24, "login") || tail_has(t, e, 24, "user") || tail_has(t, e, 24, "name"))
 			return TN_LOGIN;
-		if (last != ':' && e < n) /* a prompt character followed by a space */
-			return TN_SHELL;
+	} else if ((last == '>' || last == '#' || last == '$' || last == '%') && e < n) {
+		return TN_SHELL; /* a prompt character followed by a space */
 	}
 	return TN_NOTHING;
 }
