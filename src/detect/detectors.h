@@ -8,4 +8,9 @@ extern const struct detector detector_c2;
 extern const struct detector detector_vulnerable_firmware;
 extern const struct detector detector_end_of_support;
 
+extern const struct detector detector_bruteforce;
+extern const struct detector detector_default_credential;
+extern const struct detector detector_cleartext_admin;
+extern const struct detector detector_wan_exposure;
+
 #endif

@@ -8,6 +8,10 @@ const struct detector *const detector_table[] = {
 	&detector_c2,
 	&detector_vulnerable_firmware,
 	&detector_end_of_support,
+	&detector_bruteforce,
+	&detector_default_credential,
+	&detector_cleartext_admin,
+	&detector_wan_exposure,
 };
 
 const size_t detector_count = sizeof detector_table / sizeof detector_table[0];
