@@ -10,5 +10,6 @@ int cmd_audit(int argc, char **argv);   /* cli/audit.c: active survey of the own
 int cmd_share(int argc, char **argv);   /* cli/share.c: `share DIR --stix FILE` */
 int cmd_watch(int argc, char **argv);   /* cli/watch.c: the live gateway daemon */
 int cmd_ctl(int argc, char **argv);     /* cli/ctl.c: control a running `koban watch` */
+int cmd_status(int argc, char **argv);  /* cli/status.c: `status ingest DIR REPORT...` (device reports) */
 
 #endif

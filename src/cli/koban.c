@@ -18,6 +18,8 @@ static void usage(FILE *f)
 	      "      stored in DIR as a STIX 2.1 bundle\n"
 	      "  koban audit [--scope CIDR]... [--out DIR] [--rate PPS] [--credentials FILE] [TARGET]...\n"
 	      "      survey your own network: services, default logins, weak TLS, firmware (see docs/audit.md)\n"
+	      "  koban status ingest [--makers DIR] [--firmware-deadline DATE] DIR REPORT...\n"
+	      "      verify signed device status reports (libkoban-device) and record them in DIR\n"
 	      "  koban log verify [--config FILE] FILE  check a tamper-evident event log\n"
 	      "  koban watch [--config FILE]          live gateway: capture, detect, contain (docs/gateway.md)\n"
 	      "  koban ctl COMMAND ...                control a running koban watch (status, devices,\n"
@@ -61,6 +63,8 @@ int main(int argc, char **argv)
 		rc = cmd_watch(argc - 1, argv + 1);
 	else if (strcmp(verb, "ctl") == 0)
 		rc = cmd_ctl(argc - 1, argv + 1);
+	else if (strcmp(verb, "status") == 0)
+		rc = cmd_status(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "koban: unknown command '%s'\n", verb);
 		usage(stderr);

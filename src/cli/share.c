@@ -113,7 +113,9 @@ static void add_c2(struct share *s, json_t *ev, uint64_t ts)
 		if (!it)
 			return;
 		it->from_intel |= i == 0;
-		const char *label = jstr(evidence, "label");
+		const char *label = jstr(evidence, "indicator_label");
+		if (!label)
+			label = jstr(evidence, "label");
 		if (label && !it->label[0])
 			text_clean_into(it->label, sizeof it->label, label, strlen(label));
 		item_seen(it, ts);

@@ -73,9 +73,20 @@ static void remember(struct vf *s, struct device *d)
 		s->sweep[s->n_sweep++] = d;
 }
 
+/* True if an advisory covers every product of its vendor ("*"). */
+static bool any_product(const struct advisory *a)
+{
+	for (size_t i = 0; i < a->n_products; i++)
+		if (strcmp(a->products[i], "*") == 0)
+			return true;
+	return false;
+}
+
 /* Advisories for the device's manufacturer, then for its OUI vendor,
  * without duplicates; via[i] says which name matched ("manufacturer" or
- * "oui_vendor"). */
+ * "oui_vendor"). An advisory for every product of a vendor is not matched
+ * through the OUI vendor alone: the maker of a network chip (a Realtek NIC
+ * in a PC) is not the maker of the device. */
 static size_t match_device(struct detect_ctx *ctx, const struct device *d, const struct advisory **out,
 			   const char **via)
 {
@@ -91,7 +102,7 @@ static size_t match_device(struct detect_ctx *ctx, const struct device *d, const
 		const struct advisory *got[VF_MAX_MATCHES];
 		size_t k = intel_match_advisories(in, vendors[v], d->model, d->firmware, got, VF_MAX_MATCHES);
 		for (size_t i = 0; i < k && n < VF_MAX_MATCHES; i++) {
-			bool dup = false;
+			bool dup = v == 1 && any_product(got[i]);
 			for (size_t j = 0; j < n && !dup; j++)
 				dup = out[j] == got[i];
 			if (!dup) {

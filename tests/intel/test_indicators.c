@@ -280,11 +280,11 @@ static void test_shipped(void)
 {
 	char err[512] = "";
 	struct intel *in = intel_new();
-	int a = intel_add_indicator_file(in, "data/indicators/example.txt", err, sizeof err);
+	int a = intel_add_indicator_file(in, "data/indicators/example.txt.sample", err, sizeof err);
 	CHECK(a > 0);
 	if (a < 0)
 		fprintf(stderr, "  %s\n", err);
-	int b = intel_add_indicator_file(in, "data/indicators/example-stix.json", err, sizeof err);
+	int b = intel_add_indicator_file(in, "data/indicators/example-stix.json.sample", err, sizeof err);
 	CHECK(b > 0);
 	if (b < 0)
 		fprintf(stderr, "  %s\n", err);
