@@ -13,4 +13,7 @@ extern const struct detector detector_default_credential;
 extern const struct detector detector_cleartext_admin;
 extern const struct detector detector_wan_exposure;
 
+extern const struct detector detector_scan;
+extern const struct detector detector_flood;
+
 #endif

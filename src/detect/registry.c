@@ -12,6 +12,8 @@ const struct detector *const detector_table[] = {
 	&detector_default_credential,
 	&detector_cleartext_admin,
 	&detector_wan_exposure,
+	&detector_scan,
+	&detector_flood,
 };
 
 const size_t detector_count = sizeof detector_table / sizeof detector_table[0];
