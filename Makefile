@@ -100,3 +100,22 @@ DEV_SRC     := $(sort $(wildcard lib/device/src/*.c lib/device/backend/*.c))
 DEV_OBJ     := $(DEV_SRC:%.c=$(BUILD)/obj/%.o)
 CFLAGS_ALL  += -Ilib/device/include
 $(LIBA): $(DEV_OBJ)
+DEVLIB      := $(BUILD)/libkoban-device.a
+DEV_TOOL    := $(BUILD)/koban-device-tool
+DEV_EXAMPLE := $(BUILD)/koban-device-example
+DEV_TOOL_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard tools/*.c)))
+DEV_EX_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard examples/device/*.c)))
+
+$(DEVLIB): $(DEV_OBJ)
+	rm -f $@ && ar rcs $@ $^
+# the host tool also uses koban's status verification (src/device)
+$(DEV_TOOL): $(DEV_TOOL_OBJ) $(LIBA)
+	$(CC) $(CFLAGS_ALL) -o $@ $(DEV_TOOL_OBJ) $(LIBA) $(LDLIBS_ALL)
+# the example device links only the device library and libsodium
+$(DEV_EXAMPLE): $(DEV_EX_OBJ) $(DEVLIB)
+	$(CC) $(CFLAGS_ALL) -o $@ $(DEV_EX_OBJ) $(DEVLIB) -lsodium
+
+.PHONY: device
+device: $(DEVLIB) $(DEV_TOOL) $(DEV_EXAMPLE)
+# `make san` (the sanitizer tests) builds them too: tests/device/*_test.sh runs them
+tests: device

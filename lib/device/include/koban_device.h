@@ -435,6 +435,8 @@ bool kd_date_parse(const char *s, size_t len, int64_t *days);
 void kd_date_format(int64_t days, char out[KD_DATE_LEN + 1]);
 /* Constant-time comparison: 0 if equal. */
 int kd_ct_compare(const void *a, const void *b, size_t n);
+/* SHA-256 of a buffer through the backend. */
+int kd_sha256(const struct kd_crypto *cr, const uint8_t *p, size_t n, uint8_t out[32]);
 void kd_wipe(void *p, size_t n);
 
 #endif

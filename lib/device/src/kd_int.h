@@ -51,7 +51,6 @@ bool kd_all(const uint8_t *p, size_t n, uint8_t v);
 int kd_read(const struct kd_storage *st, enum kd_region r, uint32_t off, void *buf, size_t len);
 int kd_write(const struct kd_storage *st, enum kd_region r, uint32_t off, const void *buf, size_t len);
 int kd_erase_range(const struct kd_storage *st, enum kd_region r, uint32_t off, uint32_t len);
-int kd_sha256(const struct kd_crypto *cr, const uint8_t *p, size_t n, uint8_t out[32]);
 /* SHA-256 of `len` bytes of a region, read through work. */
 int kd_sha256_region(const struct kd_crypto *cr, const struct kd_storage *st, enum kd_region r, uint32_t off,
 		     uint32_t len, uint8_t *work, size_t wlen, uint8_t out[32]);

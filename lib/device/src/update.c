@@ -70,9 +70,12 @@ int kd_slot_verify(struct kd_device *dev, uint8_t slot, uint8_t *work, size_t wl
 	return kd_ct_compare(h, m->payload_hash, 32) == 0 ? KD_OK : KD_ERR_HASH;
 }
 
-/* Runs `slot` (verified): records the boot. */
+/* Runs `slot` (verified): records the boot; a confirmed image lifts the
+ * anti-rollback floor to its counter. */
 static int run_slot(struct kd_device *dev, uint8_t slot, bool trial, const struct kd_manifest *m)
 {
+	if (!trial && m->security_counter > dev->boot.min_counter)
+		dev->boot.min_counter = m->security_counter; /* e.g. the factory image */
 	int rc = kd_boot_save(dev);
 	if (rc)
 		return rc;
