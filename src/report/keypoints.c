@@ -110,6 +110,12 @@ static const struct {
 	{"vulnerable-firmware", "脆弱なファームウェア", "Vulnerable firmware"},
 	{"end-of-support", "サポート終了", "End of support"},
 	{"cleartext-admin", "平文の管理画面", "Cleartext admin interface"},
+	{"no-authentication", "パスワードなしのサービス", "No authentication"},
+	{"weak-tls", "弱い暗号化", "Weak encryption"},
+	{"update-failed", "更新の失敗", "Update failed"},
+	{"default-password-unchanged", "初期パスワード未変更", "Default password unchanged"},
+	{"firmware-outdated", "ファームウェアの更新期限切れ", "Firmware out of date"},
+	{"status-invalid", "状態報告の署名不正", "Invalid status report"},
 };
 
 const char *event_kind_label(const char *kind, const char *lang)
