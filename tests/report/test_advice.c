@@ -12,7 +12,8 @@
 static const char *const kinds[] = {
 	"new-device", "new-service", "cleartext-login", "scan", "bruteforce", "flood", "c2",
 	"default-credential", "wan-exposure", "vulnerable-firmware", "end-of-support", "cleartext-admin",
-	"no-authentication", "weak-tls", NULL,
+	"no-authentication", "weak-tls", "update-failed", "default-password-unchanged", "firmware-outdated",
+	"status-invalid", NULL,
 };
 
 /* Decodes one UTF-8 character; returns its length, 0 if invalid. */
