@@ -5,13 +5,15 @@
 
 #include "kd_backend.h"
 
-static int write_image(const struct kd_storage *st, const struct kd_crypto *cr, const uint8_t pub[32],
+static int write_image(const struct kd_storage *st, const struct kd_crypto *cr, const struct kd_identity *id,
 		       const uint8_t *image, size_t len)
 {
 	struct kd_manifest m;
-	int rc = kd_image_verify_buf(cr, image, len, pub, &m);
+	int rc = kd_image_verify_buf(cr, image, len, id->maker_pub, &m);
 	if (rc)
 		return rc;
+	if (strcmp(m.hw_class, id->hw_class) != 0)
+		return KD_ERR_WRONG_DEVICE;
 	if (len > st->size(st->ctx, KD_REGION_SLOT_A))
 		return KD_ERR_TOO_LARGE;
 	for (uint32_t o = 0; o < st->size(st->ctx, KD_REGION_SLOT_A); o += st->sector_size)
@@ -51,12 +53,12 @@ int kd_provision(const struct kd_storage *st, const struct kd_crypto *cr, const 
 	id.cert_len = (uint16_t)cert_len;
 	if (!rc)
 		rc = kd_identity_encode(cr, &id, blk);
+	if (!rc) /* the image first: a unit that cannot boot gets no identity */
+		rc = write_image(st, cr, &id, image, len);
 	for (uint32_t o = 0; !rc && o < st->size(st->ctx, KD_REGION_IDENTITY); o += st->sector_size)
 		rc = st->erase(st->ctx, KD_REGION_IDENTITY, o, st->sector_size) ? KD_ERR_STORAGE : KD_OK;
 	if (!rc)
 		rc = st->write(st->ctx, KD_REGION_IDENTITY, 0, blk, sizeof blk) ? KD_ERR_STORAGE : KD_OK;
-	if (!rc)
-		rc = write_image(st, cr, id.maker_pub, image, len);
 	if (!rc && id_out)
 		*id_out = id;
 	memset(&id, 0, sizeof id);
