@@ -72,7 +72,7 @@ fuzz:
 		clang $(filter-out $(OPT) $(SANFLAGS),$(CFLAGS_ALL)) -O1 -g -fsanitize=fuzzer,address,undefined \
 		  -o $(FUZZ_BUILD)/bin/$$n $$f $(FUZZ_BUILD)/libkoban.a $(LDLIBS_ALL); done
 
-check: all san fuzz
+check: all san fuzz device
 	tests/run.sh
 
 install: $(BUILD)/koban
