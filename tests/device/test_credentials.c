@@ -43,6 +43,29 @@ static int chk(const char *pw)
 	return kd_password_check(pw, strlen(pw), list, listlen, "admin", "KBN-TEST-0001", "ABCD-EFGH-JKLM");
 }
 
+/* Every password of the shipped list that is long enough is refused. */
+static void list_refused(void)
+{
+	int refused = 0, long_enough = 0;
+	for (size_t pos = 0; pos < listlen;) {
+		char *nl = memchr(list + pos, '\n', listlen - pos), *t1, *t2;
+		size_t end = nl ? (size_t)(nl - list) : listlen;
+		char line[4096];
+		snprintf(line, sizeof line, "%.*s", (int)(end - pos), list + pos);
+		pos = end + 1;
+		if (line[0] == '#' || !(t1 = strchr(line, '\t')) || !(t2 = strchr(t1 + 1, '\t')))
+			continue;
+		*t2 = '\0';
+		if (strlen(t1 + 1) >= KD_PW_MIN_LEN) {
+			long_enough++;
+			refused += kd_password_check(t1 + 1, strlen(t1 + 1), list, listlen, NULL, NULL, NULL) ==
+				   KD_PW_ON_DEFAULT_LIST;
+		}
+	}
+	CHECK(long_enough > 0);
+	CHECK_INT(refused, long_enough);
+}
+
 static void test_strength(void)
 {
 	unsigned bad = 0;
@@ -68,25 +91,7 @@ static void test_strength(void)
 	CHECK_INT(chk("xABCDEFGHJKLMx"), KD_PW_IDENTITY); /* the label password without dashes */
 	CHECK_INT(chk("ABCD-EFGH-JKLM"), KD_PW_IDENTITY);
 	CHECK_INT(chk("Tr0ub4dor\n3x"), KD_PW_BAD_CHARS);
-	/* every password of the shipped list that is long enough is refused */
-	int refused = 0, long_enough = 0;
-	for (size_t pos = 0; pos < listlen;) {
-		char *nl = memchr(list + pos, '\n', listlen - pos), *t1, *t2;
-		size_t end = nl ? (size_t)(nl - list) : listlen;
-		char line[4096];
-		snprintf(line, sizeof line, "%.*s", (int)(end - pos), list + pos);
-		pos = end + 1;
-		if (line[0] == '#' || !(t1 = strchr(line, '\t')) || !(t2 = strchr(t1 + 1, '\t')))
-			continue;
-		*t2 = '\0';
-		if (strlen(t1 + 1) >= KD_PW_MIN_LEN) {
-			long_enough++;
-			refused += kd_password_check(t1 + 1, strlen(t1 + 1), list, listlen, NULL, NULL, NULL) ==
-				   KD_PW_ON_DEFAULT_LIST;
-		}
-	}
-	CHECK(long_enough > 0);
-	CHECK_INT(refused, long_enough);
+	list_refused();
 	/* the reader: malformed lines are named, limits hold */
 	static const char bad1[] = "# c\nroot\txc\tsrc\nno-tabs-here\n";
 	CHECK_INT(kd_credlist_count(bad1, sizeof bad1 - 1, &bad), KD_ERR_FORMAT);
@@ -99,6 +104,32 @@ static void test_strength(void)
 	CHECK_INT(kd_credlist_count(ok1, sizeof ok1 - 1, &bad), 2);
 	CHECK_INT(kd_credlist_find(ok1, sizeof ok1 - 1, "admin", 5, false), 2);
 	CHECK_INT(kd_credlist_find(ok1, sizeof ok1 - 1, "", 0, false), 1);
+}
+
+/* Lockout: 5 failures, then 30 s, 60 s, 120 s ...; a reboot does not reset it. */
+static void test_lockout(struct dt_env *ep, const char *good)
+{
+	uint32_t wait = 0;
+	for (int i = 0; i < 4; i++)
+		CHECK_INT(kd_cred_login(&ep->dev, "guess", 5, &wait), KD_ERR_AUTH);
+	CHECK_INT(wait, 0);
+	CHECK_INT(kd_cred_login(&ep->dev, "guess", 5, &wait), KD_ERR_AUTH);
+	CHECK_INT(wait, 30);
+	CHECK_INT(kd_cred_login(&ep->dev, good, strlen(good), &wait), KD_ERR_LOCKED); /* even the right one */
+	CHECK_INT(wait, 30);
+	dt_clock += 10;
+	CHECK_INT(dt_reboot(ep), KD_OK); /* a reboot does not reset the lock */
+	CHECK_INT(kd_cred_login(&ep->dev, good, strlen(good), &wait), KD_ERR_LOCKED);
+	CHECK_INT(wait, 20);
+	dt_clock += 21;
+	CHECK_INT(kd_cred_login(&ep->dev, "guess", 5, &wait), KD_ERR_AUTH);
+	CHECK_INT(wait, 60);
+	dt_clock += 61;
+	CHECK_INT(kd_cred_login(&ep->dev, "guess", 5, &wait), KD_ERR_AUTH);
+	CHECK_INT(wait, 120);
+	dt_clock += 121;
+	CHECK_INT(kd_cred_login(&ep->dev, good, strlen(good), &wait), KD_OK);
+	CHECK_INT(ep->dev.cred.fails, 0);
 }
 
 static void test_login(void)
@@ -131,27 +162,7 @@ static void test_login(void)
 	CHECK_INT(dt_reboot(&e), KD_OK);
 	CHECK(!kd_cred_is_default(&e.dev));
 	CHECK_INT(kd_cred_login(&e.dev, good, strlen(good), &wait), KD_OK);
-	/* lockout: 5 failures, then 30 s, 60 s, 120 s ... */
-	for (int i = 0; i < 4; i++)
-		CHECK_INT(kd_cred_login(&e.dev, "guess", 5, &wait), KD_ERR_AUTH);
-	CHECK_INT(wait, 0);
-	CHECK_INT(kd_cred_login(&e.dev, "guess", 5, &wait), KD_ERR_AUTH);
-	CHECK_INT(wait, 30);
-	CHECK_INT(kd_cred_login(&e.dev, good, strlen(good), &wait), KD_ERR_LOCKED); /* even the right one */
-	CHECK_INT(wait, 30);
-	dt_clock += 10;
-	CHECK_INT(dt_reboot(&e), KD_OK); /* a reboot does not reset the lock */
-	CHECK_INT(kd_cred_login(&e.dev, good, strlen(good), &wait), KD_ERR_LOCKED);
-	CHECK_INT(wait, 20);
-	dt_clock += 21;
-	CHECK_INT(kd_cred_login(&e.dev, "guess", 5, &wait), KD_ERR_AUTH);
-	CHECK_INT(wait, 60);
-	dt_clock += 61;
-	CHECK_INT(kd_cred_login(&e.dev, "guess", 5, &wait), KD_ERR_AUTH);
-	CHECK_INT(wait, 120);
-	dt_clock += 121;
-	CHECK_INT(kd_cred_login(&e.dev, good, strlen(good), &wait), KD_OK);
-	CHECK_INT(e.dev.cred.fails, 0);
+	test_lockout(&e, good);
 	CHECK_STR(kd_pw_verdict_str(KD_PW_PATTERN), "an obvious pattern");
 	dt_teardown(&e);
 }
