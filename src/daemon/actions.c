@@ -277,7 +277,7 @@ void gw_on_device(struct gw *g, const struct ipc_device *d)
 		gw_rules_apply(g);
 		gw_state_save(g);
 	}
-	if (d->mud_url[0] && !x->mud_checked) {
+	if (d->mud_url[0] && !x->mud_checked && d->n_ips) { /* addresses first: the rules need them */
 		x->mud_checked = true;
 		gw_mud_for_device(g, d);
 	}

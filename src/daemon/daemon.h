@@ -44,6 +44,7 @@ struct daemon_cfg {
 	uint32_t snaplen;        /* daemon.snaplen (65535) */
 	uint32_t buffer_mb;      /* daemon.buffer_mb: kernel capture buffer per interface (32) */
 	bool sandbox;            /* daemon.sandbox (yes): no only for debugging */
+	uint32_t restart_ms;     /* daemon.restart_delay_ms: wait before restarting the engine (500) */
 	char ctl_path[108];      /* ctl.socket (/run/koban/ctl.sock) */
 	gid_t ctl_gid;           /* ctl.gid: the group allowed besides root (0 = root only) */
 	char metrics_listen[64]; /* metrics.listen (127.0.0.1:9465; "off") */

@@ -67,6 +67,7 @@ static void defaults(struct daemon_cfg *d)
 	d->snaplen = 65535;
 	d->buffer_mb = 32;
 	d->sandbox = true;
+	d->restart_ms = 500;
 	snprintf(d->ctl_path, sizeof d->ctl_path, "/run/koban/ctl.sock");
 	snprintf(d->metrics_listen, sizeof d->metrics_listen, "127.0.0.1:9465");
 	snprintf(d->mud_dir, sizeof d->mud_dir, "/etc/koban/mud");
@@ -151,6 +152,11 @@ static bool read_nums(struct config *c, struct daemon_cfg *d, char *err, size_t 
 		if (!parse_num(v, 1, 2048, &n))
 			return BAD("daemon.buffer_mb");
 		d->buffer_mb = (uint32_t)n;
+	}
+	if ((v = config_param(c, "daemon.restart_delay_ms"))) {
+		if (!parse_num(v, 0, 60000, &n))
+			return BAD("daemon.restart_delay_ms");
+		d->restart_ms = (uint32_t)n;
 	}
 	if ((v = config_param(c, "mud.timeout"))) {
 		if (!parse_num(v, 1, 120, &n))

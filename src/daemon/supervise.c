@@ -1,6 +1,7 @@
 /* supervise.c - the engine child's life in the parent: start it (socketpair
  * + fork), take its messages, notice its death, apply the fail mode while it
- * is down and restart it (after 0.5 s, up to 10 s when it keeps dying young). */
+ * is down and restart it (after daemon.restart_delay_ms, doubled up to 10 s
+ * while it keeps dying young). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -81,10 +82,10 @@ static void child_down(struct gw *g, const char *why)
 		return;
 	uint64_t now = gw_now_ms();
 	g->quick_deaths = now - g->child_started_ms < 5000 ? g->quick_deaths + 1 : 0;
-	uint64_t delay = 500;
-	for (unsigned i = 0; i < g->quick_deaths && delay < 10000; i++)
-		delay *= 2;
-	g->restart_at_ms = now + (delay > 10000 ? 10000 : delay);
+	uint64_t delay = g->dc.restart_ms, cap = delay > 10000 ? delay : 10000;
+	for (unsigned i = 0; i < g->quick_deaths && delay < cap; i++)
+		delay = delay ? delay * 2 : 100;
+	g->restart_at_ms = now + (delay > cap ? cap : delay);
 	gw_log("engine %s; restart in %llu ms, fail mode %s", why, (unsigned long long)(g->restart_at_ms - now),
 	       g->dc.fail_closed ? "closed" : "open");
 	set_fail(g, true);

@@ -1,0 +1,364 @@
+#!/bin/bash
+# gateway_lab_test.sh - koban watch on a lab gateway, with real nftables,
+# all inside network namespaces made here (tests/lab/lab.sh):
+#
+#   cam  192.168.50.10  busybox telnetd :23 + httpd :80 ─┐
+#   bot  192.168.50.20                                   ├ br-lan ─ gw ─ wan0 203.0.113.1 ── inet 203.0.113.10 (httpd :8080)
+#   plug 192.168.50.30  MUD profile (DHCP option 161)    │  192.168.50.1 └ wan1 198.51.100.1 ── cnc 198.51.100.66 (httpd :8080)
+#   eos  192.168.50.40  past its support period ─────────┘
+#
+# koban watch runs in gw (engine as uid 12345, control group 4242) on br-lan
+# and checks: automatic quarantine of a scanning bot within 2 s (scan
+# detector) and its packets no longer reaching the WAN (a counter in inet);
+# the plug still reaching the internet host; release; per-target block of a
+# flood while the device's other traffic flows; degrade of TELNET with HTTP
+# working; the plug's MUD profile (allowed peer works, another is dropped
+# and reported); lan-only for an end-of-support device; the engine killed:
+# restarted, fail mode closed meanwhile; the control socket refusing an
+# unprivileged uid; an event within a second of its packet; SIGHUP reload
+# (a bad file refused); state surviving a restart; clean SIGTERM.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+. tests/lab/lab.sh
+KOBAN=$(realpath "${KOBAN:-build/koban}")
+export KOBAN_DATA_DIR=${KOBAN_DATA_DIR:-$PWD/data}
+
+if [ "$(id -u)" -ne 0 ] || ! command -v nft >/dev/null || ! command -v busybox >/dev/null; then
+	echo "needs root, nft and busybox"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+lab_init
+T=$LAB_TMP
+GW=gw
+
+build_lab() {
+	local ns
+	for ns in gw cam bot plug eos inet cnc; do lab_ns_add $ns; done
+	lab_bridge_add gw br-lan 02:00:00:00:00:01 192.168.50.1/24
+	lab_link_add gw br-lan p-cam cam 02:00:00:00:00:10
+	lab_link_add gw br-lan p-bot bot 02:00:00:00:00:20
+	lab_link_add gw br-lan p-plug plug 02:00:00:00:00:30
+	lab_link_add gw br-lan p-eos eos 02:00:00:00:00:40
+	lab_veth_add gw wan0 inet eth0
+	lab_veth_add gw wan1 cnc eth0
+	lab_exec gw ip addr add 203.0.113.1/24 dev wan0
+	lab_exec gw ip addr add 198.51.100.1/24 dev wan1
+	lab_exec gw sysctl -q -w net.ipv4.ip_forward=1
+	local i=10
+	for ns in cam bot plug eos; do
+		lab_exec $ns ip addr add 192.168.50.$i/24 dev eth0
+		lab_exec $ns ip route add default via 192.168.50.1
+		i=$((i + 10))
+	done
+	lab_exec inet ip addr add 203.0.113.10/24 dev eth0
+	lab_exec inet ip route add default via 203.0.113.1
+	lab_exec cnc ip addr add 198.51.100.66/24 dev eth0
+	lab_exec cnc ip route add default via 198.51.100.1
+	mkdir -p "$T/www"
+	echo "hello from koban lab" >"$T/www/index.html"
+	lab_bg cam "$T/telnetd.log" busybox telnetd -F -p 23 -l /bin/cat
+	lab_bg cam "$T/httpd-cam.log" busybox httpd -f -p 80 -h "$T/www"
+	lab_bg inet "$T/httpd-inet.log" busybox httpd -f -p 8080 -h "$T/www"
+	lab_bg cnc "$T/httpd-cnc.log" busybox httpd -f -p 8080 -h "$T/www"
+	# the lab's own resolver for the gateway (MUD names), never the host's
+	printf 'nameserver 127.0.0.1\n' >"$T/resolv.conf"
+	lab_bg gw "$T/dnsmasq.log" dnsmasq -k --no-resolv --no-hosts --listen-address=127.0.0.1 \
+		--bind-interfaces --address=/ntp.plug.example/203.0.113.10 --pid-file="$T/dnsmasq.pid"
+	wait_for 5 tcp_ok cam 127.0.0.1 23
+	wait_for 5 tcp_ok inet 127.0.0.1 8080
+	wait_for 5 tcp_ok cnc 127.0.0.1 8080
+	# what reaches the WAN side from the bot: a counter in inet's own table
+	lab_exec inet nft -f - <<'NFT'
+table ip wanwatch {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		ip saddr 192.168.50.20 counter
+		udp dport 9999 drop
+	}
+}
+NFT
+}
+
+# tcp_ok NS IP PORT: a TCP connection succeeds within a second
+tcp_ok() { lab_exec "$1" timeout 2 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null; }
+http_ok() { # NS IP: an HTTP GET / on port 80 returns the lab page
+	lab_exec "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$2/80; printf 'GET / HTTP/1.0\r\n\r\n' >&3; cat <&3" \
+		2>/dev/null | grep -q "koban lab"
+}
+wan_count() { lab_exec inet nft list table ip wanwatch | grep -o 'packets [0-9]*' | grep -o '[0-9]*'; }
+ctl() { lab_exec gw "$KOBAN" ctl --socket "$T/ctl.sock" "$@"; }
+nft_koban() { lab_exec gw nft list table inet koban 2>/dev/null; }
+
+# has_detector NAME: does this koban have the detector (its key is known)?
+has_detector() {
+	printf '%s.repeat = 600\n' "$1" >"$T/probe.conf"
+	"$KOBAN" analyze --config "$T/probe.conf" --out "$T/probe" /nonexistent.pcap >/dev/null 2>&1
+	[ $? -ne 2 ]
+}
+
+write_config() { # extra lines on stdin
+	{
+		cat <<CONF
+local_networks = 192.168.50.0/24
+daemon.interfaces = br-lan
+daemon.state_dir = $T/state
+daemon.uid = 12345
+daemon.gid = 12345
+daemon.fail_mode = closed
+daemon.restart_delay_ms = 3000
+ctl.socket = $T/ctl.sock
+ctl.gid = 4242
+metrics.listen = 127.0.0.1:9465
+mud.dir = $T/mud
+enforce.quarantine = enforce
+enforce.block-target = enforce
+enforce.lan-only = enforce
+enforce.mud = enforce
+CONF
+		cat
+	} >"$T/koban.conf"
+}
+
+start_watch() {
+	lab_bg gw "$T/watch.log" unshare -m --propagation private \
+		sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$T/resolv.conf" \
+		"$KOBAN" watch --config "$T/koban.conf"
+	WATCH_PID=$LAB_LAST_PID
+	local i
+	for ((i = 0; i < 100; i++)); do
+		ctl status 2>/dev/null | grep -q '^engine: running' && return 0
+		sleep 0.1
+	done
+	echo "koban watch did not start:" >&2
+	cat "$T/watch.log" >&2
+	return 1
+}
+
+not() { ! "$@"; }
+contains() { printf '%s\n' "$1" | grep -q -- "$2"; }
+in_table() { lab_exec gw nft list table inet koban 2>/dev/null | grep -qF -- "$1"; }
+contains_status_running() { ctl status 2>/dev/null | grep -q '^engine: running'; }
+engine_pid() { ctl status | sed -n 's/^engine: running (pid \([0-9]*\)).*/\1/p'; }
+
+# since MS: milliseconds since the time MS (date +%s%3N)
+now_ms() { date +%s%3N; }
+
+# wait_for SECS CMD...: true as soon as CMD succeeds
+wait_for() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 20; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+has_action() { ctl status | grep -q "^  $1 $2"; }
+event_seen() { grep -q "\"kind\":\"$1\".*$2" "$T/state/engine/events.jsonl" 2>/dev/null; }
+
+BOT=02:00:00:00:00:20
+PLUG=02:00:00:00:00:30
+EOS=02:00:00:00:00:40
+
+build_lab
+mkdir -p "$T/mud"
+cp tests/daemon/mud/plug.json "$T/mud/plug.json"
+HAVE_SCAN=0 HAVE_FLOOD=0
+has_detector scan && HAVE_SCAN=1
+has_detector flood && HAVE_FLOOD=1
+{
+	if [ $HAVE_SCAN = 1 ]; then
+		printf 'scan.answer_wait = 0.3\nscan.min_hosts = 10\nenforce.auto.scan = quarantine\n'
+	fi
+	if [ $HAVE_FLOOD = 1 ]; then
+		printf 'flood.window = 2\nflood.min_pps = 200\nflood.critical_pps = 400\nenforce.auto.flood = block-target\n'
+	fi
+} | write_config
+cp "$T/koban.conf" "$T/koban.conf.good"
+start_watch || { summary; exit 1; }
+ok "koban watch starts"
+expect_eq "engine runs as the configured uid" "$(ps -o uid= -p "$(engine_pid)" | tr -d ' ')" 12345
+check "the engine's state directory belongs to it" test "$(stat -c %u "$T/state/engine")" = 12345
+check "koban's table exists" lab_exec gw nft list table inet koban
+
+# every device says hello, so the engine knows its address
+for ns in cam bot plug; do lab_exec $ns busybox ping -c 1 -W 1 192.168.50.1 >/dev/null; done
+check "bot reaches the internet host" tcp_ok bot 203.0.113.10 8080
+check "plug reaches the internet host" tcp_ok plug 203.0.113.10 8080
+check "camera TELNET reachable from the internet side" tcp_ok inet 192.168.50.10 23
+check "camera HTTP reachable" http_ok inet 192.168.50.10
+
+# --- an event within a second of its packet
+t0=$(now_ms)
+lab_exec eos busybox ping -c 1 -W 1 192.168.50.1 >/dev/null
+if wait_for 3 event_seen new-device "$EOS"; then
+	lat=$(($(now_ms) - t0))
+	echo "new-device event ${lat} ms after the packet"
+	check "event within one second of the packet (${lat} ms)" test "$lat" -le 1000
+else
+	fail "no new-device event for the eos device"
+fi
+
+# --- MUD: the plug announces its profile's URL in DHCP option 161
+url=$(python3 -c 'import json;print(json.load(open("tests/daemon/mud/plug.json"))["ietf-mud:mud"]["mud-url"])')
+hex=$(printf '%s' "$url" | od -An -tx1 | tr -d ' \n')
+lab_exec plug busybox udhcpc -i eth0 -n -q -t 2 -T 1 -s /bin/true -x "0xa1:$hex" >/dev/null 2>&1 &
+bg=$!
+if wait_for 8 has_action mud $PLUG; then
+	ok "MUD profile applied from the URL in DHCP option 161"
+else
+	fail "no MUD action for the plug"
+	ctl status >&2
+fi
+wait $bg
+check "MUD: the allowed peer works (internet host :8080)" tcp_ok plug 203.0.113.10 8080
+check "MUD: a peer the profile does not allow is dropped (C&C :8080)" not tcp_ok plug 198.51.100.66 8080
+check "MUD: the violation is reported" wait_for 3 event_seen mud-violation 198.51.100.66
+
+# --- the bot scans: quarantined within 2 s, nothing more reaches the WAN
+cat >"$T/scan.py" <<'PY'
+import socket, time
+socks = []
+for i in range(100, 140):
+    s = socket.socket()
+    s.setblocking(False)
+    try:
+        s.connect(("203.0.113.%d" % i, 23))
+    except BlockingIOError:
+        pass
+    socks.append(s)
+time.sleep(2)
+PY
+if [ $HAVE_SCAN = 1 ]; then
+	t0=$(now_ms)
+	lab_exec bot python3 "$T/scan.py" &
+	bg=$!
+	if wait_for 4 has_action quarantine $BOT; then
+		lat=$(($(now_ms) - t0))
+		echo "scan to quarantine: ${lat} ms"
+		check "the scanning bot is quarantined within 2 s (${lat} ms)" test "$lat" -le 2000
+	else
+		fail "the scanning bot was not quarantined"
+		ctl status >&2
+	fi
+	wait $bg
+	check "the quarantine names the scan" contains "$(ctl status)" "quarantine $BOT.*auto scan"
+else
+	echo "no scan detector in this build: quarantine by koban ctl"
+	check "koban ctl quarantine" ctl quarantine $BOT --reason "lab: scanning"
+fi
+check "the quarantine rule is in koban's table" in_table "ether saddr $BOT drop"
+before=$(wan_count)
+check "quarantined bot cannot reach the internet host" not tcp_ok bot 203.0.113.10 8080
+lab_exec bot busybox ping -c 2 -W 1 203.0.113.10 >/dev/null 2>&1
+expect_eq "no packet of the quarantined bot reached the WAN side" "$(wan_count)" "$before"
+check "quarantined bot cannot reach the C&C host" not tcp_ok bot 198.51.100.66 8080
+check "the plug still reaches the internet host" tcp_ok plug 203.0.113.10 8080
+check "koban ctl release" ctl release $BOT --reason "lab: cleaned"
+check "released bot reaches the internet host again" tcp_ok bot 203.0.113.10 8080
+check "its packets reach the WAN side again" test "$(wan_count)" -gt "$before"
+
+# --- a flood toward the internet host: blocked per target
+cat >"$T/flood.py" <<'PY'
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+end, n = time.time() + 4, 0
+while time.time() < end:
+    s.sendto(b"x" * 64, ("203.0.113.10", 9999))
+    n += 1
+    if n % 40 == 0:
+        time.sleep(0.03)
+PY
+if [ $HAVE_FLOOD = 1 ]; then
+	lab_exec bot python3 "$T/flood.py" &
+	bg=$!
+	check "the flood is blocked toward its target" wait_for 8 has_action block-target $BOT
+	wait $bg
+else
+	echo "no flood detector in this build: block-target by koban ctl"
+	check "koban ctl block" ctl block $BOT 203.0.113.10 --reason "lab: flood"
+fi
+check "the flooding bot cannot reach the flood target" not tcp_ok bot 203.0.113.10 8080
+check "the bot's other traffic flows (C&C host reachable)" tcp_ok bot 198.51.100.66 8080
+check "release after the flood" ctl release $BOT
+
+# --- degrade: TELNET closed on the camera, HTTP keeps working
+check "koban ctl degrade camera telnet" ctl degrade 192.168.50.10 telnet --reason "lab: TELNET open"
+check "camera TELNET closed from the internet side" not tcp_ok inet 192.168.50.10 23
+check "camera TELNET closed from the gateway" not tcp_ok gw 192.168.50.10 23
+check "camera HTTP still works" http_ok inet 192.168.50.10
+check "camera HTTP from the gateway still works" http_ok gw 192.168.50.10
+
+# --- end of support: held to the LAN
+check "koban ctl lan-only" ctl lan-only $EOS --reason "lab: support ended"
+check "end-of-support device cannot reach the internet" not tcp_ok eos 203.0.113.10 8080
+check "end-of-support device still reaches the LAN (camera HTTP)" http_ok eos 192.168.50.10
+check "end-of-support device still reaches the gateway" lab_exec eos busybox ping -c 1 -W 1 192.168.50.1
+
+# --- the control socket
+out=$(lab_exec gw setpriv --reuid 12346 --regid 12346 --clear-groups "$KOBAN" ctl --socket "$T/ctl.sock" status 2>&1)
+check "the control socket refuses an unprivileged uid" test $? -ne 0
+check "... saying why" contains "$out" "ermission denied"
+check "a member of ctl.gid may use it" lab_exec gw setpriv --reuid 12346 --regid 12346 --groups 4242 \
+	"$KOBAN" ctl --socket "$T/ctl.sock" status
+check "a malformed request is refused" not ctl degrade 192.168.50.10 99999
+
+# --- metrics
+metrics=$(lab_exec gw bash -c 'exec 3<>/dev/tcp/127.0.0.1/9465; printf "GET /metrics HTTP/1.0\r\n\r\n" >&3; cat <&3')
+check "metrics: packets" contains "$metrics" '^koban_packets_captured_total [1-9]'
+check "metrics: actions by kind" contains "$metrics" '^koban_actions_total{action="degrade",mode="enforce"} 1'
+check "metrics: events by kind" contains "$metrics" '^koban_events_total{kind="new-device"}'
+check "metrics: devices" contains "$metrics" '^koban_devices [1-9]'
+check "metrics: HTTP answer" contains "$metrics" '^HTTP/1.0 200 OK' 
+
+# --- the engine dies: restarted; fail mode closed holds meanwhile
+pid=$(engine_pid)
+kill -KILL "$pid"
+check "fail-closed rules while the engine is down" wait_for 2 in_table 'iifname "br-lan" drop'
+check "nothing is forwarded while the engine is down" not tcp_ok plug 203.0.113.10 8080
+check "status says the engine is down" contains "$(ctl status)" '^engine: down'
+wait_for 15 contains_status_running
+newpid=$(engine_pid)
+check "the parent restarted the engine" test -n "$newpid" -a "$newpid" != "$pid"
+check "restart counted" contains "$(ctl status)" 'restarts 1'
+check "forwarding restored after the restart" wait_for 3 tcp_ok plug 203.0.113.10 8080
+check "fail-closed rules removed" not in_table 'iifname "br-lan" drop'
+check "actions kept across the engine's restart" in_table 'tcp dport 23 drop'
+
+# --- SIGHUP: a bad file is refused, a good one reloaded
+echo "no_such_key = 1" >>"$T/koban.conf"
+kill -HUP "$WATCH_PID"
+check "a bad configuration is refused on SIGHUP" wait_for 3 grep -q 'reload refused' "$T/watch.log"
+check "the daemon keeps running" contains "$(ctl status)" '^engine: running'
+cp "$T/koban.conf.good" "$T/koban.conf"
+kill -HUP "$WATCH_PID"
+check "SIGHUP reloads" wait_for 3 grep -q 'configuration reloaded' "$T/watch.log"
+check "the engine runs after the reload" wait_for 10 contains_status_running
+
+# --- SIGTERM: clean stop, state kept, log intact; a new start restores the rules
+kill -TERM "$WATCH_PID"
+for ((i = 0; i < 100; i++)); do kill -0 "$WATCH_PID" 2>/dev/null || break; sleep 0.1; done
+wait "$WATCH_PID"
+expect_eq "SIGTERM: clean exit" "$?" 0
+check "koban's table removed at exit" not lab_exec gw nft list table inet koban
+check "the state file keeps the actions" grep -q '"degrade"' "$T/state/enforce/actions.json"
+check "the tamper-evident log is intact" "$KOBAN" log verify "$T/state/engine/events.log"
+check "actions are in the log" grep -q '"kind":"action".*koban added degrade' "$T/state/engine/events.jsonl"
+check "releases are in the log" grep -q '"kind":"action".*koban released' "$T/state/engine/events.jsonl"
+start_watch || { summary; exit 1; }
+check "actions restored at start" contains "$(ctl status)" "degrade 02:00:00:00:00:10"
+check "rules restored at start: camera TELNET still closed" not tcp_ok inet 192.168.50.10 23
+check "end-of-support device still held to the LAN" not tcp_ok eos 203.0.113.10 8080
+check "release after the restart" ctl release 192.168.50.10
+check "camera TELNET open again" tcp_ok inet 192.168.50.10 23
+kill -TERM "$WATCH_PID"
+wait "$WATCH_PID"
+expect_eq "second SIGTERM: clean exit" "$?" 0
+if [ "$T_FAIL" -ne 0 ]; then
+	echo "--- koban watch log" >&2
+	tail -n 40 "$T/watch.log" >&2
+fi
+summary
