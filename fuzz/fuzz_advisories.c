@@ -8,17 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness_touch.h"
 #include "intel/intel.h"
-
-static volatile uint8_t fuzz_sink_byte;
-
-static void touch(const char *s)
-{
-	uint8_t x = 0;
-	for (; s && *s; s++)
-		x ^= (uint8_t)*s;
-	fuzz_sink_byte ^= x;
-}
 
 static int sgn(int v)
 {
@@ -52,23 +43,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (intel_add_advisories(in, (const char *)data, size, "fuzz", err, sizeof err) < 0)
-		touch(err);
+		fuzz_touch_str(err);
 	if (intel_add_eos(in, (const char *)data, size, "fuzz", err, sizeof err) < 0)
-		touch(err);
+		fuzz_touch_str(err);
 	memcpy(text, data, size);
 	text[size] = '\0';
 	pieces(text, p, 4);
 	const struct advisory *out[8];
 	size_t n = intel_match_advisories(in, p[0], p[1], p[2], out, 8);
 	for (size_t i = 0; i < n; i++) {
-		touch(out[i]->id);
-		touch(out[i]->affected);
-		touch(out[i]->product);
+		fuzz_touch_str(out[i]->id);
+		fuzz_touch_str(out[i]->affected);
+		fuzz_touch_str(out[i]->product);
 	}
 	n = intel_match_advisories(in, "Acme", "X", NULL, out, 8);
 	const struct eos_entry *e = intel_match_eos(in, p[0], p[1]);
 	if (e) {
-		touch(e->end_date);
+		fuzz_touch_str(e->end_date);
 		(void)intel_eos_ended(e, 1700000000000000ull);
 	}
 	if (sgn(intel_version_cmp(p[1], p[2])) != -sgn(intel_version_cmp(p[2], p[1])))

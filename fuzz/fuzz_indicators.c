@@ -8,28 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness_touch.h"
 #include "intel/intel.h"
 #include "intel/intel_int.h"
-
-static volatile uint8_t fuzz_sink_byte;
-
-static void touch(const char *s)
-{
-	uint8_t x = 0;
-	for (; s && *s; s++)
-		x ^= (uint8_t)*s;
-	fuzz_sink_byte ^= x;
-}
 
 static void recheck(const struct intel *in)
 {
 	for (size_t i = 0; i < in->ind.n; i++) {
 		const struct indicator *ind = &in->ind.all[i]->pub;
-		touch(ind->value);
-		touch(ind->label);
-		touch(ind->source);
-		touch(ind->stix_id);
-		touch(ind->from_url);
+		fuzz_touch_str(ind->value);
+		fuzz_touch_str(ind->label);
+		fuzz_touch_str(ind->source);
+		fuzz_touch_str(ind->stix_id);
+		fuzz_touch_str(ind->from_url);
 		if (ind->type == IND_DOMAIN && !intel_match_domain(in, ind->value))
 			__builtin_trap();
 		if ((ind->type == IND_IPV4 || ind->type == IND_IPV6) && !intel_match_ip(in, &in->ind.all[i]->ip))
@@ -46,10 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!in)
 		return 0;
 	if (intel_add_indicators(in, (const char *)data, size, "fuzz", err, sizeof err) < 0)
-		touch(err);
+		fuzz_touch_str(err);
 	recheck(in);
 	if (intel_add_credentials(in, (const char *)data, size, "fuzz", err, sizeof err) < 0)
-		touch(err);
+		fuzz_touch_str(err);
 	intel_match_credential(in, "root", (const char *)data, size > 64 ? 64 : size);
 	intel_free(in);
 
@@ -62,11 +53,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 	if (cmps && !stix_pattern_parse(text, cmps, STIX_MAX_CMPS, &n))
 		for (size_t i = 0; i < n; i++)
-			touch(cmps[i].value);
+			fuzz_touch_str(cmps[i].value);
 	enum indicator_type t;
 	char norm[300];
 	if (intel_classify(text, &t, norm, sizeof norm))
-		touch(norm);
+		fuzz_touch_str(norm);
 	free(cmps);
 	free(text);
 	return 0;
