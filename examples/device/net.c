@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "example.h"
@@ -34,7 +35,10 @@ int ex_connect(const char *url, char *host, size_t hostsz, char *path, size_t pa
 	if (getaddrinfo(host, port, &hints, &res) != 0)
 		return -1;
 	int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
+	struct timeval tv = { 10, 0 }; /* a stalled server must not hang the device */
+	if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+			setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0 ||
+			connect(fd, res->ai_addr, res->ai_addrlen) != 0)) {
 		close(fd);
 		fd = -1;
 	}
