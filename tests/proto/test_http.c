@@ -4,106 +4,14 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 
+#define FACTS_MAX 64
+#define FACT_VALUE_MAX 2048
+#define FACT_SECRET_MAX 256
+#define STREAM_DISSECTOR dissector_http
+#define STREAM_PORT 80
 #include "proto/protocols.h"
+#include "stream_run.h"
 #include "test.h"
-
-struct rec {
-	enum fact_kind kind;
-	enum fact_about about;
-	uint16_t port;
-	size_t len;
-	char value[2048];
-	bool has_secret;
-	char secret[256];
-	char proto[16];
-};
-
-static struct rec recs[64];
-static int nrec;
-static volatile unsigned touched;
-static void *state;
-static bool stateless;
-static const uint16_t server_port = 80;
-
-static void collect(void *ctx, const struct fact *f)
-{
-	(void)ctx;
-	for (size_t i = 0; i < f->value_len; i++)
-		touched += (unsigned char)f->value[i];
-	for (size_t i = 0; f->secret && i < f->secret_len; i++)
-		touched += (unsigned char)f->secret[i];
-	if (nrec >= 64)
-		return;
-	struct rec *r = &recs[nrec++];
-	memset(r, 0, sizeof *r);
-	r->kind = f->kind;
-	r->about = f->about;
-	r->port = f->port;
-	r->len = f->value_len;
-	memcpy(r->value, f->value, f->value_len < sizeof r->value - 1 ? f->value_len : sizeof r->value - 1);
-	r->has_secret = f->secret != NULL;
-	if (f->secret)
-		memcpy(r->secret, f->secret, f->secret_len < 255 ? f->secret_len : 255);
-	snprintf(r->proto, sizeof r->proto, "%s", f->proto ? f->proto : "");
-}
-
-static const struct fact_sink sink = { collect, NULL };
-
-static void flow_begin(void)
-{
-	free(state);
-	state = stateless ? NULL : calloc(1, dissector_http.state_size);
-	nrec = 0;
-}
-
-/* One segment, copied to an exact-size heap buffer so ASan sees overreads. */
-static void segn(bool from_client, const char *p, size_t len)
-{
-	uint8_t *copy = malloc(len ? len : 1);
-	if (len)
-		memcpy(copy, p, len);
-	struct packet pkt = { .has_l4 = true, .l4_proto = IPPROTO_TCP, .payload = copy,
-			      .payload_len = (uint32_t)len };
-	pkt.src_port = from_client ? 40000 : server_port;
-	pkt.dst_port = from_client ? server_port : 40000;
-	struct dissect_input in = { .pkt = &pkt, .payload = copy, .len = len,
-				    .from_client = from_client, .server_port = server_port };
-	dissector_http.dissect(&in, state, &sink);
-	free(copy);
-}
-
-static void seg(bool from_client, const char *s)
-{
-	segn(from_client, s, strlen(s));
-}
-
-static void flow_end(void)
-{
-	struct dissect_input in = { .flow_end = true, .server_port = server_port };
-	dissector_http.dissect(&in, state, &sink);
-}
-
-static const struct rec *get(enum fact_kind k)
-{
-	for (int i = 0; i < nrec; i++)
-		if (recs[i].kind == k)
-			return &recs[i];
-	return NULL;
-}
-
-static const char *val(enum fact_kind k)
-{
-	const struct rec *r = get(k);
-	return r ? r->value : NULL;
-}
-
-static int count(enum fact_kind k)
-{
-	int n = 0;
-	for (int i = 0; i < nrec; i++)
-		n += recs[i].kind == k;
-	return n;
-}
 
 static const char request[] =
 	"GET /setup.cgi HTTP/1.1\r\n"

@@ -3,79 +3,12 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 
+#define FACTS_MAX 16
+#define STREAM_DISSECTOR dissector_mqtt
+#define STREAM_PORT 1883
 #include "proto/protocols.h"
+#include "stream_run.h"
 #include "test.h"
-
-struct rec {
-	enum fact_kind kind;
-	enum fact_about about;
-	uint16_t port;
-	char value[300];
-	bool has_secret;
-	char secret[300];
-	char proto[16];
-};
-
-static struct rec recs[16];
-static int nrec;
-static volatile unsigned touched;
-static void *state;
-static bool stateless;
-
-static void collect(void *ctx, const struct fact *f)
-{
-	(void)ctx;
-	for (size_t i = 0; i < f->value_len; i++)
-		touched += (unsigned char)f->value[i];
-	for (size_t i = 0; f->secret && i < f->secret_len; i++)
-		touched += (unsigned char)f->secret[i];
-	if (nrec >= 16)
-		return;
-	struct rec *r = &recs[nrec++];
-	memset(r, 0, sizeof *r);
-	r->kind = f->kind;
-	r->about = f->about;
-	r->port = f->port;
-	memcpy(r->value, f->value, f->value_len < 299 ? f->value_len : 299);
-	r->has_secret = f->secret != NULL;
-	if (f->secret)
-		memcpy(r->secret, f->secret, f->secret_len < 299 ? f->secret_len : 299);
-	snprintf(r->proto, sizeof r->proto, "%s", f->proto ? f->proto : "");
-}
-
-static const struct fact_sink sink = { collect, NULL };
-
-static void flow_begin(void)
-{
-	free(state);
-	state = stateless ? NULL : calloc(1, dissector_mqtt.state_size);
-	nrec = 0;
-}
-
-static void segn(bool from_client, const uint8_t *p, size_t len)
-{
-	uint8_t *copy = malloc(len ? len : 1);
-	if (len)
-		memcpy(copy, p, len);
-	struct dissect_input in = { .payload = copy, .len = len, .from_client = from_client,
-				    .server_port = 1883 };
-	dissector_mqtt.dissect(&in, state, &sink);
-	free(copy);
-}
-
-static void flow_end(void)
-{
-	struct dissect_input in = { .flow_end = true, .server_port = 1883 };
-	dissector_mqtt.dissect(&in, state, &sink);
-}
-
-static const struct rec *get(enum fact_kind k)
-{
-	for (int i = 0; i < nrec; i++)
-		if (recs[i].kind == k)
-			return &recs[i];
-	return NULL;
-}
 
 static size_t str(uint8_t *b, size_t o, const char *s)
 {

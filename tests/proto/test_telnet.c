@@ -4,88 +4,11 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 
+#define STREAM_DISSECTOR dissector_telnet
+#define STREAM_PORT 23
 #include "proto/protocols.h"
+#include "stream_run.h"
 #include "test.h"
-
-struct rec {
-	enum fact_kind kind;
-	enum fact_about about;
-	uint16_t port;
-	size_t len;
-	char value[300];
-	bool has_secret;
-	char secret[300];
-	char proto[16];
-};
-
-static struct rec recs[32];
-static int nrec;
-static volatile unsigned touched;
-static void *state;
-
-static void collect(void *ctx, const struct fact *f)
-{
-	(void)ctx;
-	for (size_t i = 0; i < f->value_len; i++)
-		touched += (unsigned char)f->value[i];
-	for (size_t i = 0; f->secret && i < f->secret_len; i++)
-		touched += (unsigned char)f->secret[i];
-	if (nrec >= 32)
-		return;
-	struct rec *r = &recs[nrec++];
-	memset(r, 0, sizeof *r);
-	r->kind = f->kind;
-	r->about = f->about;
-	r->port = f->port;
-	r->len = f->value_len;
-	memcpy(r->value, f->value, f->value_len < 299 ? f->value_len : 299);
-	r->has_secret = f->secret != NULL;
-	if (f->secret)
-		memcpy(r->secret, f->secret, f->secret_len < 299 ? f->secret_len : 299);
-	snprintf(r->proto, sizeof r->proto, "%s", f->proto ? f->proto : "");
-}
-
-static const struct fact_sink sink = { collect, NULL };
-
-static void flow_begin(void)
-{
-	free(state);
-	state = calloc(1, dissector_telnet.state_size);
-	nrec = 0;
-}
-
-static void segn(bool from_client, const char *p, size_t len)
-{
-	uint8_t *copy = malloc(len ? len : 1);
-	if (len)
-		memcpy(copy, p, len);
-	struct dissect_input in = { .payload = copy, .len = len, .from_client = from_client,
-				    .server_port = 23 };
-	dissector_telnet.dissect(&in, state, &sink);
-	free(copy);
-}
-
-static void flow_end(void)
-{
-	struct dissect_input in = { .flow_end = true, .server_port = 23 };
-	dissector_telnet.dissect(&in, state, &sink);
-}
-
-static const struct rec *nth(enum fact_kind k, int want)
-{
-	for (int i = 0; i < nrec; i++)
-		if (recs[i].kind == k && want-- == 0)
-			return &recs[i];
-	return NULL;
-}
-
-static int count(enum fact_kind k)
-{
-	int n = 0;
-	for (int i = 0; i < nrec; i++)
-		n += recs[i].kind == k;
-	return n;
-}
 
 static void check_login(int i, const char *user, const char *pass)
 {

@@ -4,64 +4,12 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 
+#define FACTS_MAX 16
+#define STREAM_DISSECTOR dissector_tls
+#define STREAM_PORT 443
 #include "proto/protocols.h"
+#include "stream_run.h"
 #include "test.h"
-
-struct rec {
-	enum fact_kind kind;
-	enum fact_about about;
-	uint16_t port;
-	char value[300];
-	char proto[16];
-};
-
-static struct rec recs[16];
-static int nrec;
-static volatile unsigned touched;
-static void *state;
-static bool stateless;
-
-static void collect(void *ctx, const struct fact *f)
-{
-	(void)ctx;
-	for (size_t i = 0; i < f->value_len; i++)
-		touched += (unsigned char)f->value[i];
-	if (nrec >= 16)
-		return;
-	struct rec *r = &recs[nrec++];
-	memset(r, 0, sizeof *r);
-	r->kind = f->kind;
-	r->about = f->about;
-	r->port = f->port;
-	memcpy(r->value, f->value, f->value_len < sizeof r->value - 1 ? f->value_len : sizeof r->value - 1);
-	snprintf(r->proto, sizeof r->proto, "%s", f->proto ? f->proto : "");
-}
-
-static const struct fact_sink sink = { collect, NULL };
-
-static void flow_begin(void)
-{
-	free(state);
-	state = stateless ? NULL : calloc(1, dissector_tls.state_size);
-	nrec = 0;
-}
-
-static void segn(bool from_client, const uint8_t *p, size_t len)
-{
-	uint8_t *copy = malloc(len ? len : 1);
-	if (len)
-		memcpy(copy, p, len);
-	struct dissect_input in = { .payload = copy, .len = len, .from_client = from_client,
-				    .server_port = 443 };
-	dissector_tls.dissect(&in, state, &sink);
-	free(copy);
-}
-
-static void flow_end(void)
-{
-	struct dissect_input in = { .flow_end = true, .server_port = 443 };
-	dissector_tls.dissect(&in, state, &sink);
-}
 
 /* Builders writing big-endian fields into a buffer. */
 static size_t put8(uint8_t *b, size_t o, unsigned v)
