@@ -5,80 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FACT_VALUE_MAX 1100
+#include "datagram_run.h"
 #include "proto/dissect.h"
 #include "proto/protocols.h"
 #include "test.h"
 
-/* ---- a sink that keeps copies of the facts ---- */
-
-struct got {
-	enum fact_kind kind;
-	enum fact_about about;
-	struct kaddr addr;
-	uint8_t mac[6];
-	bool has_mac;
-	char value[1100];
-	size_t len;
-};
-static struct got got[32];
-static int ngot;
-
-static void keep_fact(void *ctx, const struct fact *f)
-{
-	(void)ctx;
-	if (ngot >= 32)
-		return;
-	struct got *g = &got[ngot++];
-	g->kind = f->kind;
-	g->about = f->about;
-	g->addr = f->addr;
-	g->has_mac = f->mac != NULL;
-	if (f->mac)
-		memcpy(g->mac, f->mac, 6);
-	g->len = f->value_len < sizeof g->value - 1 ? f->value_len : sizeof g->value - 1;
-	memcpy(g->value, f->value, g->len);
-	g->value[g->len] = '\0';
-}
-
 static void run(const uint8_t *p, size_t n)
 {
-	uint8_t *copy = malloc(n ? n : 1);
-	memcpy(copy, p, n);
-	struct packet pkt;
-	memset(&pkt, 0, sizeof pkt);
-	pkt.l4_proto = IPPROTO_UDP;
-	pkt.src_port = 68;
-	pkt.dst_port = 67;
-	struct dissect_input in = {.pkt = &pkt, .payload = copy, .len = n, .server_port = 67};
-	struct fact_sink sink = {.emit = keep_fact};
-	ngot = 0;
-	dissector_dhcp.dissect(&in, NULL, &sink);
-	free(copy);
-}
-
-static const struct got *find(enum fact_kind kind)
-{
-	for (int i = 0; i < ngot; i++)
-		if (got[i].kind == kind)
-			return &got[i];
-	return NULL;
-}
-
-static const char *value_of(enum fact_kind kind)
-{
-	const struct got *g = find(kind);
-	return g ? g->value : NULL;
+	datagram_run(&dissector_dhcp, p, n, 68, 67, 67);
 }
 
 static bool matches(const uint8_t *p, size_t n, uint16_t sport, uint16_t dport)
 {
-	struct packet pkt;
-	memset(&pkt, 0, sizeof pkt);
-	pkt.l4_proto = IPPROTO_UDP;
-	pkt.src_port = sport;
-	pkt.dst_port = dport;
-	struct dissect_input in = {.pkt = &pkt, .payload = p, .len = n};
-	return dissector_dhcp.match(&in);
+	return datagram_matches(&dissector_dhcp, p, n, sport, dport);
 }
 
 /* ---- a message builder ---- */
@@ -145,39 +85,39 @@ static void test_client(void)
 	struct msg m;
 	discover(&m);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 5);
-	for (int i = 0; i < ngot; i++) {
-		CHECK_INT(got[i].about, ABOUT_MAC);
-		CHECK(got[i].has_mac && memcmp(got[i].mac, MAC, 6) == 0);
+	CHECK_INT(nrec, 5);
+	for (int i = 0; i < nrec; i++) {
+		CHECK_INT(recs[i].about, ABOUT_MAC);
+		CHECK(recs[i].has_mac && memcmp(recs[i].mac, MAC, 6) == 0);
 	}
-	CHECK_STR(value_of(FACT_HOSTNAME), "Johns-iPhone");
-	CHECK_STR(value_of(FACT_VENDOR_CLASS), "android-dhcp-13");
-	CHECK_STR(value_of(FACT_DHCP_PARAMS), "1,3,6,15,119,252");
-	CHECK_STR(value_of(FACT_CLIENT_ID), "01aabbcc010203");
-	CHECK_STR(value_of(FACT_MUD_URL), "https://mud.example.com/lamp.json");
-	CHECK(find(FACT_DHCP_ADDRESS) == NULL);
+	CHECK_STR(val(FACT_HOSTNAME), "Johns-iPhone");
+	CHECK_STR(val(FACT_VENDOR_CLASS), "android-dhcp-13");
+	CHECK_STR(val(FACT_DHCP_PARAMS), "1,3,6,15,119,252");
+	CHECK_STR(val(FACT_CLIENT_ID), "01aabbcc010203");
+	CHECK_STR(val(FACT_MUD_URL), "https://mud.example.com/lamp.json");
+	CHECK(get(FACT_DHCP_ADDRESS) == NULL);
 
 	/* options run to the end of the packet without an END option */
 	m.n--;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 5);
+	CHECK_INT(nrec, 5);
 
 	/* relayed copy: still about the client's chaddr, not the relay agent */
 	discover(&m);
 	m.b[24] = 10; m.b[27] = 1;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 5);
-	CHECK(ngot > 0 && got[0].about == ABOUT_MAC && memcmp(got[0].mac, MAC, 6) == 0);
+	CHECK_INT(nrec, 5);
+	CHECK(nrec > 0 && recs[0].about == ABOUT_MAC && memcmp(recs[0].mac, MAC, 6) == 0);
 
 	/* no Ethernet chaddr: about the sender, unless a relay sent it */
 	discover(&m);
 	m.b[1] = 6; /* IEEE 802 token ring: hlen 6 but not Ethernet */
 	run(m.b, m.n);
-	CHECK_INT(ngot, 5);
-	CHECK(ngot > 0 && got[0].about == ABOUT_SRC && !got[0].has_mac);
+	CHECK_INT(nrec, 5);
+	CHECK(nrec > 0 && recs[0].about == ABOUT_SRC && !recs[0].has_mac);
 	m.b[24] = 10; m.b[27] = 1;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 }
 
 static void test_ack(void)
@@ -185,45 +125,45 @@ static void test_ack(void)
 	struct msg m;
 	ack(&m);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
-	CHECK_INT(got[0].kind, FACT_DHCP_ADDRESS);
-	CHECK_INT(got[0].about, ABOUT_ADDR);
-	CHECK_INT(got[0].len, 6);
-	CHECK(memcmp(got[0].value, MAC, 6) == 0);
+	CHECK_INT(nrec, 1);
+	CHECK_INT(recs[0].kind, FACT_DHCP_ADDRESS);
+	CHECK_INT(recs[0].about, ABOUT_ADDR);
+	CHECK_INT(recs[0].len, 6);
+	CHECK(memcmp(recs[0].value, MAC, 6) == 0);
 	struct kaddr want;
 	kaddr_parse(&want, "192.168.1.50");
-	CHECK(kaddr_eq(&got[0].addr, &want));
+	CHECK(kaddr_eq(&recs[0].addr, &want));
 
 	/* an OFFER, a non-Ethernet ACK and an ACK to INFORM (no yiaddr): nothing */
 	ack(&m);
 	m.b[242] = 2;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 	ack(&m);
 	m.b[1] = 6;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 	ack(&m);
 	m.b[2] = 16;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 	ack(&m);
 	memset(m.b + 16, 0, 4);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 
 	/* message type option with a bad length is not a message type */
 	ack(&m);
 	m.b[241] = 2;
 	m.b[243] = 0; /* now: 53 len 2 {5, 0}, then 12 ... */
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 	/* a client message claiming to be an ACK is still a client message */
 	ack(&m);
 	m.b[0] = 1;
 	run(m.b, m.n);
-	CHECK(find(FACT_DHCP_ADDRESS) == NULL);
-	CHECK_STR(value_of(FACT_HOSTNAME), "assigned-name");
+	CHECK(get(FACT_DHCP_ADDRESS) == NULL);
+	CHECK_STR(val(FACT_HOSTNAME), "assigned-name");
 }
 
 static void test_overload(void)
@@ -235,8 +175,8 @@ static void test_overload(void)
 	end(&m);
 	memcpy(m.b + 108, "\x0c\x08" "fromfile" "\xff", 11);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
-	CHECK_STR(value_of(FACT_HOSTNAME), "fromfile");
+	CHECK_INT(nrec, 1);
+	CHECK_STR(val(FACT_HOSTNAME), "fromfile");
 
 	/* overload 3: file, then sname (offset 44); the main area wins ties */
 	bootp(&m, 1);
@@ -246,17 +186,17 @@ static void test_overload(void)
 	memcpy(m.b + 108, "\x3c\x03" "fvc" "\x0c\x02" "fh", 9);   /* no END: runs to 236 */
 	memcpy(m.b + 44, "\xa1\x04" "sURL" "\x34\x01\x01", 9);     /* 52 inside sname: ignored */
 	run(m.b, m.n);
-	CHECK_INT(ngot, 3);
-	CHECK_STR(value_of(FACT_VENDOR_CLASS), "main-vc");
-	CHECK_STR(value_of(FACT_HOSTNAME), "fh");
-	CHECK_STR(value_of(FACT_MUD_URL), "sURL");
+	CHECK_INT(nrec, 3);
+	CHECK_STR(val(FACT_VENDOR_CLASS), "main-vc");
+	CHECK_STR(val(FACT_HOSTNAME), "fh");
+	CHECK_STR(val(FACT_MUD_URL), "sURL");
 
 	/* without overload, option-like bytes in sname/file are not options */
 	bootp(&m, 1);
 	end(&m);
 	memcpy(m.b + 108, "\x0c\x08" "fromfile" "\xff", 11);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 
 	/* an option in the file field that runs past the field stops there */
 	bootp(&m, 1);
@@ -266,8 +206,8 @@ static void test_overload(void)
 	m.b[108 + 126] = 60;
 	m.b[108 + 127] = 10; /* would run into the cookie */
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
-	CHECK_STR(value_of(FACT_HOSTNAME), "host");
+	CHECK_INT(nrec, 1);
+	CHECK_STR(val(FACT_HOSTNAME), "host");
 }
 
 static void test_hostile_options(void)
@@ -281,8 +221,8 @@ static void test_hostile_options(void)
 	memcpy(m.b + m.n, "0123456789", 10);
 	m.n += 10;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
-	CHECK_STR(value_of(FACT_VENDOR_CLASS), "vc");
+	CHECK_INT(nrec, 1);
+	CHECK_STR(val(FACT_VENDOR_CLASS), "vc");
 
 	/* zero-length options are skipped, parsing continues */
 	bootp(&m, 1);
@@ -292,15 +232,15 @@ static void test_hostile_options(void)
 	opt_str(&m, 60, "after");
 	end(&m);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
-	CHECK_STR(value_of(FACT_VENDOR_CLASS), "after");
+	CHECK_INT(nrec, 1);
+	CHECK_STR(val(FACT_VENDOR_CLASS), "after");
 
 	/* a code byte with no length byte */
 	bootp(&m, 1);
 	opt_str(&m, 12, "h");
 	m.b[m.n++] = 60;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
+	CHECK_INT(nrec, 1);
 
 	/* the longest parameter list: 255 three-digit codes */
 	uint8_t all[255];
@@ -308,33 +248,33 @@ static void test_hostile_options(void)
 	bootp(&m, 1);
 	opt(&m, 55, all, sizeof all);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
-	CHECK_INT(got[0].len, 255 * 4 - 1);
-	CHECK(strncmp(got[0].value, "200,200,", 8) == 0);
+	CHECK_INT(nrec, 1);
+	CHECK_INT(recs[0].len, 255 * 4 - 1);
+	CHECK(strncmp(recs[0].value, "200,200,", 8) == 0);
 	for (int i = 0; i < 255; i++)
 		all[i] = (uint8_t)i;
 	bootp(&m, 1);
 	opt(&m, 55, all, sizeof all);
 	run(m.b, m.n);
-	CHECK(strncmp(got[0].value, "0,1,2,", 6) == 0);
-	CHECK(memcmp(got[0].value + got[0].len - 7, "253,254", 7) == 0);
+	CHECK(strncmp(recs[0].value, "0,1,2,", 6) == 0);
+	CHECK(memcmp(recs[0].value + recs[0].len - 7, "253,254", 7) == 0);
 
 	/* client id is bounded to 64 bytes (128 hex digits) */
 	memset(all, 0xab, sizeof all);
 	bootp(&m, 1);
 	opt(&m, 61, all, 200);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
-	CHECK_INT(got[0].len, 128);
-	CHECK(strncmp(got[0].value, "abab", 4) == 0);
+	CHECK_INT(nrec, 1);
+	CHECK_INT(recs[0].len, 128);
+	CHECK(strncmp(recs[0].value, "abab", 4) == 0);
 
 	/* the first instance of an option wins */
 	bootp(&m, 1);
 	opt_str(&m, 12, "first");
 	opt_str(&m, 12, "second");
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
-	CHECK_STR(value_of(FACT_HOSTNAME), "first");
+	CHECK_INT(nrec, 1);
+	CHECK_STR(val(FACT_HOSTNAME), "first");
 }
 
 static void test_truncation(void)
@@ -346,21 +286,21 @@ static void test_truncation(void)
 	for (size_t n = 0; n <= full; n++) {
 		run(m.b, n);
 		if (n < 240)
-			CHECK_INT(ngot, 0);
-		CHECK(ngot >= last || n < 240); /* more bytes never lose facts */
-		last = ngot;
+			CHECK_INT(nrec, 0);
+		CHECK(nrec >= last || n < 240); /* more bytes never lose facts */
+		last = nrec;
 	}
 	CHECK_INT(last, 5);
 	ack(&m);
 	for (size_t n = 0; n < m.n; n++) {
 		run(m.b, n);
-		CHECK_INT(ngot, n >= 243 ? 1 : 0);
+		CHECK_INT(nrec, n >= 243 ? 1 : 0);
 	}
 	/* bad cookie */
 	discover(&m);
 	m.b[239] = 0x64;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 }
 
 static void test_match(void)

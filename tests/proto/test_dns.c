@@ -4,55 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FACTS_MAX 128
+#define FACT_VALUE_MAX 600
+#include "datagram_run.h"
 #include "proto/dissect.h"
 #include "proto/dns_wire.h"
 #include "proto/protocols.h"
 #include "test.h"
 
-/* ---- a sink that keeps copies of the facts ---- */
-
-struct got {
-	enum fact_kind kind;
-	enum fact_about about;
-	struct kaddr addr;
-	char value[600];
-	size_t len;
-};
-static struct got got[128];
-static int ngot;
-
-static void keep_fact(void *ctx, const struct fact *f)
-{
-	(void)ctx;
-	if (ngot >= 128)
-		return;
-	struct got *g = &got[ngot++];
-	g->kind = f->kind;
-	g->about = f->about;
-	g->addr = f->addr;
-	g->len = f->value_len < sizeof g->value - 1 ? f->value_len : sizeof g->value - 1;
-	memcpy(g->value, f->value, g->len);
-	g->value[g->len] = '\0';
-}
-
-/* Runs the dissector on an exact-size heap copy, so ASan sees any overread. */
 static void run_ports(const uint8_t *p, size_t n, uint16_t sport, uint16_t dport)
 {
-	uint8_t *copy = malloc(n ? n : 1);
-	memcpy(copy, p, n);
-	struct packet pkt;
-	memset(&pkt, 0, sizeof pkt);
-	pkt.l4_proto = IPPROTO_UDP;
-	pkt.has_l4 = true;
-	pkt.src_port = sport;
-	pkt.dst_port = dport;
-	pkt.payload = copy;
-	pkt.payload_len = (uint32_t)n;
-	struct dissect_input in = {.pkt = &pkt, .payload = copy, .len = n, .server_port = 53};
-	struct fact_sink sink = {.emit = keep_fact};
-	ngot = 0;
-	dissector_dns.dissect(&in, NULL, &sink);
-	free(copy);
+	datagram_run(&dissector_dns, p, n, sport, dport, 53);
 }
 
 static void run(const uint8_t *p, size_t n)
@@ -62,13 +24,7 @@ static void run(const uint8_t *p, size_t n)
 
 static bool matches(const uint8_t *p, size_t n, uint16_t sport, uint16_t dport)
 {
-	struct packet pkt;
-	memset(&pkt, 0, sizeof pkt);
-	pkt.l4_proto = IPPROTO_UDP;
-	pkt.src_port = sport;
-	pkt.dst_port = dport;
-	struct dissect_input in = {.pkt = &pkt, .payload = p, .len = n};
-	return dissector_dns.match(&in);
+	return datagram_matches(&dissector_dns, p, n, sport, dport);
 }
 
 /* ---- a message builder ---- */
@@ -148,11 +104,11 @@ static void test_query(void)
 	struct msg m;
 	query(&m, "www.Example.com");
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
-	CHECK_INT(got[0].kind, FACT_DNS_QUERY);
-	CHECK_INT(got[0].about, ABOUT_SRC);
-	CHECK_STR(got[0].value, "www.Example.com");
-	CHECK_INT(got[0].len, 15);
+	CHECK_INT(nrec, 1);
+	CHECK_INT(recs[0].kind, FACT_DNS_QUERY);
+	CHECK_INT(recs[0].about, ABOUT_SRC);
+	CHECK_STR(recs[0].value, "www.Example.com");
+	CHECK_INT(recs[0].len, 15);
 
 	/* two questions, the second compressed against the first */
 	header(&m, 0x0100, 2, 0, 0, 0);
@@ -161,19 +117,19 @@ static void test_query(void)
 	name_ptr(&m, "www", 12);
 	put16(&m, 28); put16(&m, 1);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 2);
-	CHECK_STR(got[0].value, "example.com");
-	CHECK_STR(got[1].value, "www.example.com");
+	CHECK_INT(nrec, 2);
+	CHECK_STR(recs[0].value, "example.com");
+	CHECK_STR(recs[1].value, "www.example.com");
 
 	/* the root name is not worth reporting; opcode UPDATE is ignored */
 	header(&m, 0x0100, 1, 0, 0, 0);
 	put8(&m, 0); put16(&m, 2); put16(&m, 1);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 	query(&m, "zone.example");
 	m.b[2] = 0x28; /* opcode 5 */
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 }
 
 /* Response for www.example.com: CNAME to edge.cdn.net, A and AAAA for the
@@ -206,20 +162,20 @@ static void test_response(void)
 	struct msg m;
 	build_cname_response(&m);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 2);
-	CHECK_INT(got[0].kind, FACT_DNS_ANSWER);
-	CHECK_INT(got[0].about, ABOUT_ADDR);
-	CHECK_STR(got[0].value, "www.example.com");
-	CHECK(addr_is(&got[0].addr, "93.184.216.34"));
-	CHECK_INT(got[1].kind, FACT_DNS_ANSWER);
-	CHECK_STR(got[1].value, "www.example.com");
-	CHECK(addr_is(&got[1].addr, "2606:2800::1"));
+	CHECK_INT(nrec, 2);
+	CHECK_INT(recs[0].kind, FACT_DNS_ANSWER);
+	CHECK_INT(recs[0].about, ABOUT_ADDR);
+	CHECK_STR(recs[0].value, "www.example.com");
+	CHECK(addr_is(&recs[0].addr, "93.184.216.34"));
+	CHECK_INT(recs[1].kind, FACT_DNS_ANSWER);
+	CHECK_STR(recs[1].value, "www.example.com");
+	CHECK(addr_is(&recs[1].addr, "2606:2800::1"));
 
 	/* truncated at every length: never more facts, nothing read out of bounds */
 	size_t full = m.n;
 	for (size_t n = 0; n < full; n++) {
 		run(m.b, n);
-		CHECK(ngot <= 2);
+		CHECK(nrec <= 2);
 	}
 
 	/* the CNAME after the address it leads to still counts */
@@ -231,9 +187,9 @@ static void test_response(void)
 	put16(&m, DNS_TYPE_CNAME); put16(&m, 1); put32(&m, 60); put16(&m, 11);
 	name(&m, "b.example");
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
-	CHECK_STR(got[0].value, "a.example");
-	CHECK(addr_is(&got[0].addr, "10.0.0.1"));
+	CHECK_INT(nrec, 1);
+	CHECK_STR(recs[0].value, "a.example");
+	CHECK(addr_is(&recs[0].addr, "10.0.0.1"));
 }
 
 static void test_counts(void)
@@ -246,7 +202,7 @@ static void test_counts(void)
 	rr_a(&m, 12, "", 10, 0, 0, 1);
 	rr_a(&m, 12, "", 10, 0, 0, 2);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 2);
+	CHECK_INT(nrec, 2);
 
 	/* 100 real answers: only the first 64 are examined */
 	header(&m, 0x8180, 1, 100, 0, 0);
@@ -255,7 +211,7 @@ static void test_counts(void)
 	for (unsigned i = 0; i < 100; i++)
 		rr_a(&m, 12, "", 10, 0, 0, (uint8_t)i);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 64);
+	CHECK_INT(nrec, 64);
 
 	/* qdcount 65535 in a query: reports what is there, at most 4 */
 	header(&m, 0x0100, 0xffff, 0, 0, 0);
@@ -264,7 +220,7 @@ static void test_counts(void)
 		put16(&m, 1); put16(&m, 1);
 	}
 	run(m.b, m.n);
-	CHECK_INT(ngot, 4);
+	CHECK_INT(nrec, 4);
 
 	/* a response with more questions than we allow is ignored */
 	header(&m, 0x8180, 9, 1, 0, 0);
@@ -274,7 +230,7 @@ static void test_counts(void)
 	}
 	rr_a(&m, 12, "", 10, 0, 0, 9);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 }
 
 static void test_hostile_names(void)
@@ -285,14 +241,14 @@ static void test_hostile_names(void)
 	put16(&m, 0xc00c);
 	put16(&m, 1); put16(&m, 1);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 
 	/* label then a pointer back to the start of the same name (loop) */
 	header(&m, 0x0100, 1, 0, 0, 0);
 	name_ptr(&m, "a", 12);
 	put16(&m, 1); put16(&m, 1);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 
 	/* forward pointer to a valid name later in the message: rejected */
 	header(&m, 0x0100, 1, 0, 0, 0);
@@ -300,22 +256,22 @@ static void test_hostile_names(void)
 	put16(&m, 1); put16(&m, 1);
 	name(&m, "fwd.example");
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 
 	/* label length 64 (0x40 type) and 0x80 type */
 	query(&m, "x.example");
 	m.b[12] = 0x40;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 	m.b[12] = 0x81;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 
 	/* pointer past the end of the message */
 	header(&m, 0x0100, 1, 0, 0, 0);
 	put16(&m, 0xffff);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 }
 
 /* ---- wire decoder tests ---- */
@@ -489,10 +445,10 @@ static void test_truncated_query(void)
 	query(&m, "truncated.example.com");
 	for (size_t n = 0; n < m.n; n++) {
 		run(m.b, n);
-		CHECK_INT(ngot, 0);
+		CHECK_INT(nrec, 0);
 	}
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
+	CHECK_INT(nrec, 1);
 }
 
 int main(void)

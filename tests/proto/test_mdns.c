@@ -4,77 +4,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FACTS_MAX 128
+#include "datagram_run.h"
 #include "proto/dissect.h"
 #include "proto/dns_wire.h"
 #include "proto/protocols.h"
 #include "test.h"
 
-/* ---- a sink that keeps copies of the facts ---- */
-
-struct got {
-	enum fact_kind kind;
-	enum fact_about about;
-	char value[300];
-	size_t len;
-	uint16_t port;
-};
-static struct got got[128];
-static int ngot;
-
-static void keep_fact(void *ctx, const struct fact *f)
-{
-	(void)ctx;
-	if (ngot >= 128)
-		return;
-	struct got *g = &got[ngot++];
-	g->kind = f->kind;
-	g->about = f->about;
-	g->port = f->port;
-	g->len = f->value_len < sizeof g->value - 1 ? f->value_len : sizeof g->value - 1;
-	memcpy(g->value, f->value, g->len);
-	g->value[g->len] = '\0';
-}
-
 static void run(const uint8_t *p, size_t n)
 {
-	uint8_t *copy = malloc(n ? n : 1);
-	memcpy(copy, p, n);
-	struct packet pkt;
-	memset(&pkt, 0, sizeof pkt);
-	pkt.l4_proto = IPPROTO_UDP;
-	pkt.src_port = 5353;
-	pkt.dst_port = 5353;
-	struct dissect_input in = {.pkt = &pkt, .payload = copy, .len = n, .server_port = 5353};
-	struct fact_sink sink = {.emit = keep_fact};
-	ngot = 0;
-	dissector_mdns.dissect(&in, NULL, &sink);
-	free(copy);
+	datagram_run(&dissector_mdns, p, n, 5353, 5353, 5353);
 }
 
 static bool matches(uint16_t sport, uint16_t dport)
 {
 	static const uint8_t hdr[12] = {0, 0, 0x84, 0};
-	struct packet pkt;
-	memset(&pkt, 0, sizeof pkt);
-	pkt.l4_proto = IPPROTO_UDP;
-	pkt.src_port = sport;
-	pkt.dst_port = dport;
-	struct dissect_input in = {.pkt = &pkt, .payload = hdr, .len = sizeof hdr};
-	return dissector_mdns.match(&in);
+	return datagram_matches(&dissector_mdns, hdr, sizeof hdr, sport, dport);
 }
 
 /* Is fact i exactly (kind, value, port)? */
 static bool is(int i, enum fact_kind kind, const char *value, uint16_t port)
 {
-	if (i >= ngot) {
+	if (i >= nrec) {
 		fprintf(stderr, "  fact %d missing (want %s)\n", i, value);
 		return false;
 	}
-	bool ok = got[i].kind == kind && strcmp(got[i].value, value) == 0 &&
-		  got[i].port == port && got[i].about == ABOUT_SRC;
+	bool ok = recs[i].kind == kind && strcmp(recs[i].value, value) == 0 &&
+		  recs[i].port == port && recs[i].about == ABOUT_SRC;
 	if (!ok)
-		fprintf(stderr, "  fact %d: kind %d \"%s\" port %u\n", i, got[i].kind, got[i].value,
-			got[i].port);
+		fprintf(stderr, "  fact %d: kind %d \"%s\" port %u\n", i, recs[i].kind, recs[i].value,
+			recs[i].port);
 	return ok;
 }
 
@@ -185,7 +144,7 @@ static void test_announcement(void)
 	struct msg m;
 	lamp(&m);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 5);
+	CHECK_INT(nrec, 5);
 	CHECK(is(0, FACT_MDNS_SERVICE, "_hap._tcp.local", 8080));
 	CHECK(is(1, FACT_MDNS_INSTANCE, "Living Room Lamp", 8080));
 	CHECK(is(2, FACT_HOSTNAME, "lamp-1234", 0));
@@ -195,7 +154,7 @@ static void test_announcement(void)
 	size_t full = m.n;
 	for (size_t n = 0; n < full; n++) {
 		run(m.b, n);
-		CHECK(ngot <= 5);
+		CHECK(nrec <= 5);
 	}
 }
 
@@ -218,7 +177,7 @@ static void test_printer(void)
 	txt(&m, t);
 	rdlen(&m, at);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 6);
+	CHECK_INT(nrec, 6);
 	CHECK(is(0, FACT_MDNS_SERVICE, "_ipp._tcp.local", 631));
 	CHECK(is(1, FACT_MDNS_INSTANCE, "HP LaserJet 400 [A.B]", 631));
 	CHECK(is(2, FACT_HOSTNAME, "HP1234", 0));
@@ -239,7 +198,7 @@ static void test_queries(void)
 	name(&m, "Other Lamp", 12);
 	rdlen(&m, at);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 
 	/* a probe: the authority section holds the prober's own records */
 	header(&m, 0x0000, 1, 0, 1, 0);
@@ -250,7 +209,7 @@ static void test_queries(void)
 	name(&m, "desk|local", -1);
 	rdlen(&m, at);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 3);
+	CHECK_INT(nrec, 3);
 	CHECK(is(0, FACT_MDNS_SERVICE, "_hap._tcp.local", 51827));
 	CHECK(is(1, FACT_MDNS_INSTANCE, "Desk Lamp", 51827));
 	CHECK(is(2, FACT_HOSTNAME, "desk", 0));
@@ -278,7 +237,7 @@ static void test_other_records(void)
 	put8(&m, 10); put8(&m, 0); put8(&m, 0); put8(&m, 8);
 	rdlen(&m, at);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 5);
+	CHECK_INT(nrec, 5);
 	CHECK(is(0, FACT_MDNS_SERVICE, "_airplay._tcp.local", 0));
 	CHECK(is(1, FACT_MDNS_INSTANCE, "Kitchen", 0));
 	CHECK(is(2, FACT_HOSTNAME, "Kitchen-Speaker", 0));
@@ -298,7 +257,7 @@ static void test_other_records(void)
 	name(&m, "not-a-service", (int)owner + 23);
 	rdlen(&m, at);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 2);
+	CHECK_INT(nrec, 2);
 	CHECK(is(0, FACT_MDNS_SERVICE, "_googlecast._tcp.local", 0));
 	CHECK(is(1, FACT_MDNS_SERVICE, "_spotify-connect._tcp.local", 0));
 }
@@ -317,7 +276,7 @@ static void test_hostile(void)
 	put8(&m, 10); put8(&m, 0); put8(&m, 0); put8(&m, 1);
 	rdlen(&m, at);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 2);
+	CHECK_INT(nrec, 2);
 	CHECK(is(0, FACT_MODEL, "M", 0));
 	CHECK(is(1, FACT_HOSTNAME, "x", 0));
 
@@ -331,7 +290,7 @@ static void test_hostile(void)
 	put8(&m, 10); put8(&m, 0); put8(&m, 0); put8(&m, 1);
 	rdlen(&m, at);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
+	CHECK_INT(nrec, 1);
 	CHECK(is(0, FACT_HOSTNAME, "y", 0));
 
 	/* SRV too short for its target; PTR target running past its RDATA */
@@ -344,7 +303,7 @@ static void test_hostile(void)
 	rdlen(&m, at);
 	put8(&m, 0); put8(&m, 0); /* bytes after the RDATA that would complete it */
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 
 	/* ancount 65535 with one record; a record count over the budget */
 	header(&m, 0x8400, 0, 0xffff, 0xffff, 0xffff);
@@ -352,10 +311,10 @@ static void test_hostile(void)
 	put8(&m, 10); put8(&m, 0); put8(&m, 0); put8(&m, 1);
 	rdlen(&m, at);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 1);
+	CHECK_INT(nrec, 1);
 	header(&m, 0x8400, 100, 0, 0, 0);
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 
 	/* 100 distinct hosts: at most 64 records are read */
 	header(&m, 0x8400, 0, 100, 0, 0);
@@ -367,13 +326,13 @@ static void test_hostile(void)
 		rdlen(&m, at);
 	}
 	run(m.b, m.n);
-	CHECK_INT(ngot, 64);
+	CHECK_INT(nrec, 64);
 
 	/* opcode other than QUERY */
 	lamp(&m);
 	m.b[2] |= 0x28;
 	run(m.b, m.n);
-	CHECK_INT(ngot, 0);
+	CHECK_INT(nrec, 0);
 }
 
 static void test_match(void)

@@ -3,67 +3,15 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 
+#define FACT_VALUE_MAX 512
+#include "datagram_run.h"
 #include "proto/protocols.h"
 #include "test.h"
 
-struct rec {
-	enum fact_kind kind;
-	enum fact_about about;
-	uint16_t port;
-	char value[512];
-	char proto[16];
-};
-
-static struct rec recs[32];
-static int nrec;
-static volatile unsigned touched;
-
-static void collect(void *ctx, const struct fact *f)
-{
-	(void)ctx;
-	for (size_t i = 0; i < f->value_len; i++)
-		touched += (unsigned char)f->value[i];
-	if (nrec >= 32)
-		return;
-	struct rec *r = &recs[nrec++];
-	r->kind = f->kind;
-	r->about = f->about;
-	r->port = f->port;
-	size_t n = f->value_len < sizeof r->value - 1 ? f->value_len : sizeof r->value - 1;
-	memcpy(r->value, f->value, n);
-	r->value[n] = '\0';
-	snprintf(r->proto, sizeof r->proto, "%s", f->proto ? f->proto : "");
-}
-
-static const struct fact_sink sink = { collect, NULL };
-
-/* One datagram from sport to dport, as an exact-size heap copy. */
+/* One datagram from sport to dport. */
 static void datagram(const char *p, size_t len, uint16_t sport, uint16_t dport)
 {
-	uint8_t *copy = malloc(len ? len : 1);
-	if (len)
-		memcpy(copy, p, len);
-	struct packet pkt = { .has_l4 = true, .l4_proto = IPPROTO_UDP, .src_port = sport,
-			      .dst_port = dport, .payload = copy, .payload_len = (uint32_t)len };
-	struct dissect_input in = { .pkt = &pkt, .payload = copy, .len = len, .from_client = true,
-				    .server_port = dport };
-	nrec = 0;
-	dissector_ssdp.dissect(&in, NULL, &sink);
-	free(copy);
-}
-
-static const struct rec *get(enum fact_kind k)
-{
-	for (int i = 0; i < nrec; i++)
-		if (recs[i].kind == k)
-			return &recs[i];
-	return NULL;
-}
-
-static const char *val(enum fact_kind k)
-{
-	const struct rec *r = get(k);
-	return r ? r->value : NULL;
+	datagram_run(&dissector_ssdp, p, len, sport, dport, dport);
 }
 
 static const char notify[] =

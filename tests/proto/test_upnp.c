@@ -3,37 +3,10 @@
  * missing close tags, truncation at every length). */
 #include <stdlib.h>
 
+#define FACT_VALUE_MAX 512
+#include "facts_sink.h"
 #include "proto/upnp.h"
 #include "test.h"
-
-struct rec {
-	enum fact_kind kind;
-	enum fact_about about;
-	char value[512];
-	size_t len;
-};
-
-static struct rec recs[32];
-static int nrec;
-static volatile unsigned touched;
-
-static void collect(void *ctx, const struct fact *f)
-{
-	(void)ctx;
-	for (size_t i = 0; i < f->value_len; i++)
-		touched += (unsigned char)f->value[i]; /* touch every byte (ASan) */
-	if (nrec >= 32)
-		return;
-	struct rec *r = &recs[nrec++];
-	r->kind = f->kind;
-	r->about = f->about;
-	r->len = f->value_len;
-	size_t n = f->value_len < sizeof r->value - 1 ? f->value_len : sizeof r->value - 1;
-	memcpy(r->value, f->value, n);
-	r->value[n] = '\0';
-}
-
-static const struct fact_sink sink = { collect, NULL };
 
 /* Parses a copy of exactly len bytes on the heap, so ASan sees overreads. */
 static void parse(const char *xml, size_t len)
@@ -49,22 +22,6 @@ static void parse(const char *xml, size_t len)
 static void parse_str(const char *xml)
 {
 	parse(xml, strlen(xml));
-}
-
-static const char *get(enum fact_kind k)
-{
-	for (int i = 0; i < nrec; i++)
-		if (recs[i].kind == k)
-			return recs[i].value;
-	return NULL;
-}
-
-static int count(enum fact_kind k)
-{
-	int n = 0;
-	for (int i = 0; i < nrec; i++)
-		n += recs[i].kind == k;
-	return n;
 }
 
 static const char desc[] =
@@ -88,9 +45,9 @@ static void test_normal(void)
 {
 	parse_str(desc);
 	CHECK_INT(nrec, 3);
-	CHECK_STR(get(FACT_MANUFACTURER), "NETGEAR, Inc.");
-	CHECK_STR(get(FACT_MODEL), "R7000 V1.0.9.88");
-	CHECK_STR(get(FACT_FIRMWARE), "1.0.9.88_10.2.88");
+	CHECK_STR(val(FACT_MANUFACTURER), "NETGEAR, Inc.");
+	CHECK_STR(val(FACT_MODEL), "R7000 V1.0.9.88");
+	CHECK_STR(val(FACT_FIRMWARE), "1.0.9.88_10.2.88");
 	for (int i = 0; i < nrec; i++)
 		CHECK_INT(recs[i].about, ABOUT_SERVER);
 }
@@ -100,9 +57,9 @@ static void test_namespaces_and_priority(void)
 	parse_str("<s:root><s:device><s:manufacturer>  Acme\n </s:manufacturer>"
 		  "<fwVersion>3</fwVersion><firmwareVersion>2.1</firmwareVersion>"
 		  "<MODELNAME>Cam</MODELNAME><modelNumber>Cam</modelNumber></s:device></s:root>");
-	CHECK_STR(get(FACT_MANUFACTURER), "Acme");
-	CHECK_STR(get(FACT_FIRMWARE), "2.1"); /* firmwareVersion wins over fwVersion */
-	CHECK_STR(get(FACT_MODEL), "Cam");    /* number already in the name */
+	CHECK_STR(val(FACT_MANUFACTURER), "Acme");
+	CHECK_STR(val(FACT_FIRMWARE), "2.1"); /* firmwareVersion wins over fwVersion */
+	CHECK_STR(val(FACT_MODEL), "Cam");    /* number already in the name */
 	CHECK_INT(count(FACT_FIRMWARE), 1);
 }
 
@@ -110,8 +67,8 @@ static void test_entities_and_cdata(void)
 {
 	parse_str("<root><device><manufacturer>AT&amp;T &lt;&gt;&quot;&apos; &#65; &bogus;</manufacturer>"
 		  "<modelName><![CDATA[Box <2> &amp;]]></modelName></device></root>");
-	CHECK_STR(get(FACT_MANUFACTURER), "AT&T <>\"' &#65; &bogus;");
-	CHECK_STR(get(FACT_MODEL), "Box <2> &amp;");
+	CHECK_STR(val(FACT_MANUFACTURER), "AT&T <>\"' &#65; &bogus;");
+	CHECK_STR(val(FACT_MODEL), "Box <2> &amp;");
 }
 
 static void test_billion_laughs(void)
@@ -131,8 +88,8 @@ static void test_billion_laughs(void)
 		"<root><device><manufacturer>&lol9;</manufacturer><modelName>&xxe;&evil;</modelName>"
 		"</device></root>";
 	parse_str(xml);
-	CHECK_STR(get(FACT_MANUFACTURER), "&lol9;");
-	CHECK_STR(get(FACT_MODEL), "&xxe;&evil;");
+	CHECK_STR(val(FACT_MANUFACTURER), "&lol9;");
+	CHECK_STR(val(FACT_MODEL), "&xxe;&evil;");
 	CHECK_INT(nrec, 2);
 }
 
@@ -145,8 +102,8 @@ static void test_deep_nesting(void)
 		n += (size_t)sprintf(xml + n, "<a>");
 	n += (size_t)sprintf(xml + n, "<modelName>Inner</modelName>");
 	parse(xml, n);
-	CHECK_STR(get(FACT_MANUFACTURER), "Deep");
-	CHECK(get(FACT_MODEL) == NULL); /* not a child of the root device */
+	CHECK_STR(val(FACT_MANUFACTURER), "Deep");
+	CHECK(val(FACT_MODEL) == NULL); /* not a child of the root device */
 
 	/* the device itself buried below the stack limit: ignored, no crash */
 	n = 0;
@@ -163,15 +120,15 @@ static void test_deep_nesting(void)
 static void test_unclosed(void)
 {
 	parse_str("<root><device><manufacturer>Acme<modelName>X<firmwareVersion>1");
-	CHECK_STR(get(FACT_MANUFACTURER), "Acme");
-	CHECK(get(FACT_MODEL) == NULL);
-	CHECK(get(FACT_FIRMWARE) == NULL);
+	CHECK_STR(val(FACT_MANUFACTURER), "Acme");
+	CHECK(val(FACT_MODEL) == NULL);
+	CHECK(val(FACT_FIRMWARE) == NULL);
 
 	/* unmatched close tags are ignored; the device is closed by its own tag */
 	parse_str("<root><device><x></y></z></x><manufacturer>A</manufacturer>"
 		  "<modelName>M</modelName></device><modelNumber>N</modelNumber></root>");
-	CHECK_STR(get(FACT_MANUFACTURER), "A");
-	CHECK_STR(get(FACT_MODEL), "M");
+	CHECK_STR(val(FACT_MANUFACTURER), "A");
+	CHECK_STR(val(FACT_MODEL), "M");
 
 	/* unterminated tag, comment, CDATA, PI, declaration */
 	const char *bad[] = { "<root><device><manufacturer", "<root><device><!-- ", "<root><device><![CDATA[",
@@ -189,8 +146,8 @@ static void test_tricky_markup(void)
 		  "<manufacturer>Outside</manufacturer>"
 		  "<device a='>' b=\"/>\"><manufacturer x=\"y\">Real</manufacturer>"
 		  "<modelName/><modelNumber>7</modelNumber></device></root>");
-	CHECK_STR(get(FACT_MANUFACTURER), "Real");
-	CHECK(get(FACT_MODEL) == NULL); /* modelName empty */
+	CHECK_STR(val(FACT_MANUFACTURER), "Real");
+	CHECK(val(FACT_MODEL) == NULL); /* modelName empty */
 	CHECK_INT(nrec, 1);
 }
 
@@ -203,7 +160,7 @@ static void test_long_values(void)
 		 "<modelNumber>%s</modelNumber></device></root>", big, big, "9");
 	parse_str(xml);
 	CHECK_INT(recs[0].len, 128);
-	CHECK_INT(strlen(get(FACT_MODEL)), 130); /* 128 + " 9" */
+	CHECK_INT(strlen(val(FACT_MODEL)), 130); /* 128 + " 9" */
 }
 
 static void test_truncation(void)
@@ -211,7 +168,7 @@ static void test_truncation(void)
 	size_t len = strlen(desc);
 	for (size_t cut = 0; cut <= len; cut++) {
 		parse(desc, cut);
-		const char *m = get(FACT_MANUFACTURER), *mo = get(FACT_MODEL), *fw = get(FACT_FIRMWARE);
+		const char *m = val(FACT_MANUFACTURER), *mo = val(FACT_MODEL), *fw = val(FACT_FIRMWARE);
 		CHECK(!m || strcmp(m, "NETGEAR, Inc.") == 0);
 		CHECK(!mo || strcmp(mo, "R7000") == 0 || strcmp(mo, "R7000 V1.0.9.88") == 0);
 		CHECK(!fw || strcmp(fw, "1.0.9.88_10.2.88") == 0);
