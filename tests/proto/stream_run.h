@@ -1,7 +1,8 @@
 /* stream_run.h - drives a stream dissector for its unit test, one flow at a
  * time: flow_begin() (per-flow state, or none while `stateless` is set),
  * segments from either side, flow_end(); each segment is an exact-size heap
- * copy, so ASan sees any read past it, and facts go to facts_sink.h. Define
+ * copy, so ASan sees any read past it, and facts go to facts_sink.h; and
+ * the checks of a cleartext login reported on the flow. Define
  * STREAM_DISSECTOR (e.g. dissector_ftp) and STREAM_PORT (the server's port)
  * before including this file. */
 #ifndef KOBAN_TEST_STREAM_RUN_H
@@ -15,6 +16,7 @@
 
 #include "facts_sink.h"
 #include "proto/protocols.h"
+#include "test.h"
 
 static void *state;
 static bool stateless;
@@ -50,6 +52,23 @@ static inline void flow_end(void)
 {
 	struct dissect_input in = { .flow_end = true, .server_port = STREAM_PORT };
 	STREAM_DISSECTOR.dissect(&in, state, &sink);
+}
+
+/* The i-th login fact (from 0): user, password (NULL: none sent), about the
+ * server on STREAM_PORT, reported as proto. */
+static inline void check_nth_login(int i, const char *user, const char *pass, const char *proto)
+{
+	const struct rec *l = nth(FACT_LOGIN, i);
+	CHECK(l != NULL);
+	if (!l)
+		return;
+	CHECK_STR(l->value, user);
+	CHECK(l->has_secret == (pass != NULL));
+	if (pass)
+		CHECK_STR(l->secret, pass);
+	CHECK_INT(l->about, ABOUT_SERVER);
+	CHECK_INT(l->port, STREAM_PORT);
+	CHECK_STR(l->proto, proto);
 }
 
 #endif

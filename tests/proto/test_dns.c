@@ -7,6 +7,7 @@
 #define FACTS_MAX 128
 #define FACT_VALUE_MAX 600
 #include "datagram_run.h"
+#include "dns_msg.h"
 #include "proto/dissect.h"
 #include "proto/dns_wire.h"
 #include "proto/protocols.h"
@@ -29,45 +30,17 @@ static bool matches(const uint8_t *p, size_t n, uint16_t sport, uint16_t dport)
 
 /* ---- a message builder ---- */
 
-struct msg {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void put8(struct msg *m, unsigned v) { m->b[m->n++] = (uint8_t)v; }
-static void put16(struct msg *m, unsigned v) { put8(m, v >> 8); put8(m, v & 0xff); }
-static void put32(struct msg *m, uint32_t v) { put16(m, v >> 16); put16(m, v & 0xffff); }
-static void putn(struct msg *m, const void *p, size_t n) { memcpy(m->b + m->n, p, n); m->n += n; }
-
 static void header(struct msg *m, unsigned flags, unsigned qd, unsigned an, unsigned ns,
 		   unsigned ar)
 {
-	m->n = 0;
-	put16(m, 0x1234);
-	put16(m, flags);
-	put16(m, qd);
-	put16(m, an);
-	put16(m, ns);
-	put16(m, ar);
+	msg_header(m, 0x1234, flags, qd, an, ns, ar);
 }
 
 /* Dotted name as uncompressed labels; ends with a 0 unless ptr >= 0, in
  * which case it ends with a compression pointer to ptr. */
 static void name_ptr(struct msg *m, const char *s, int ptr)
 {
-	while (*s) {
-		const char *dot = strchr(s, '.');
-		size_t len = dot ? (size_t)(dot - s) : strlen(s);
-		put8(m, (unsigned)len);
-		putn(m, s, len);
-		s += len;
-		if (*s == '.')
-			s++;
-	}
-	if (ptr >= 0)
-		put16(m, 0xc000 | (unsigned)ptr);
-	else
-		put8(m, 0);
+	msg_name(m, s, '.', ptr);
 }
 
 static void name(struct msg *m, const char *s) { name_ptr(m, s, -1); }

@@ -6,6 +6,7 @@
 
 #define FACTS_MAX 128
 #include "datagram_run.h"
+#include "dns_msg.h"
 #include "proto/dissect.h"
 #include "proto/dns_wire.h"
 #include "proto/protocols.h"
@@ -39,46 +40,17 @@ static bool is(int i, enum fact_kind kind, const char *value, uint16_t port)
 
 /* ---- a message builder ---- */
 
-struct msg {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void put8(struct msg *m, unsigned v) { m->b[m->n++] = (uint8_t)v; }
-static void put16(struct msg *m, unsigned v) { put8(m, v >> 8); put8(m, v & 0xff); }
-static void putn(struct msg *m, const void *p, size_t n) { memcpy(m->b + m->n, p, n); m->n += n; }
-
 static void header(struct msg *m, unsigned flags, unsigned qd, unsigned an, unsigned ns,
 		   unsigned ar)
 {
-	m->n = 0;
-	put16(m, 0);
-	put16(m, flags);
-	put16(m, qd);
-	put16(m, an);
-	put16(m, ns);
-	put16(m, ar);
+	msg_header(m, 0, flags, qd, an, ns, ar);
 }
 
 /* Labels separated by '|' (so labels may contain dots), then a 0 or, if
  * ptr >= 0, a pointer. Returns the offset where the name starts. */
 static size_t name(struct msg *m, const char *s, int ptr)
 {
-	size_t at = m->n;
-	while (*s) {
-		const char *bar = strchr(s, '|');
-		size_t len = bar ? (size_t)(bar - s) : strlen(s);
-		put8(m, (unsigned)len);
-		putn(m, s, len);
-		s += len;
-		if (*s == '|')
-			s++;
-	}
-	if (ptr >= 0)
-		put16(m, 0xc000 | (unsigned)ptr);
-	else
-		put8(m, 0);
-	return at;
+	return msg_name(m, s, '|', ptr);
 }
 
 /* Record header; returns where to patch the RDATA length. */

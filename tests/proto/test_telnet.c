@@ -12,17 +12,7 @@
 
 static void check_login(int i, const char *user, const char *pass)
 {
-	const struct rec *l = nth(FACT_LOGIN, i);
-	CHECK(l != NULL);
-	if (!l)
-		return;
-	CHECK_STR(l->value, user);
-	CHECK(l->has_secret == (pass != NULL));
-	if (pass)
-		CHECK_STR(l->secret, pass);
-	CHECK_INT(l->about, ABOUT_SERVER);
-	CHECK_INT(l->port, 23);
-	CHECK_STR(l->proto, "telnet");
+	check_nth_login(i, user, pass, "telnet");
 }
 
 /* A session as (direction, bytes) steps; 'S' server, 'C' client. */
