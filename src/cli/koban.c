@@ -10,7 +10,7 @@ static void usage(FILE *f)
 	fputs("koban " KOBAN_VERSION " - IoT security monitor (Japan's IoT Security Guideline in software)\n"
 	      "\n"
 	      "usage:\n"
-	      "  koban analyze [--out DIR] [--config FILE] [--lang ja|en] CAPTURE...\n"
+	      "  koban analyze [--out DIR] [--config FILE] [--lang ja|en] [--indicators FILE]... CAPTURE...\n"
 	      "      analyse pcap/pcapng captures: device inventory, events, report (default DIR ./koban-out)\n"
 	      "  koban devices DIR [--json]          list the devices stored in DIR\n"
 	      "  koban events DIR [--kind K] [--json] list the events stored in DIR\n"
