@@ -3,7 +3,7 @@
  * cleartext-admin, wan-exposure): an engine with chosen detectors and
  * configuration lines, hosts (local ones by their own MAC, remote ones
  * behind the gateway's MAC), TCP sessions with TELNET / FTP / HTTP Basic
- * logins, and lookups in the events collected. */
+ * logins, and lookups in the events collected; on engine_harness.h. */
 #ifndef KOBAN_TEST_ACCESS_HARNESS_H
 #define KOBAN_TEST_ACCESS_HARNESS_H
 
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "engine_harness.h"
 #include "intel/intel.h"
 #include "pktgen.h"
 #include "test.h"
@@ -94,24 +95,19 @@ static inline void h_wait(double seconds)
 	h_now += (uint64_t)(seconds * 1e6);
 }
 
-/* One TCP segment from a to b. */
+/* One TCP segment from a to b, 1 ms after the last frame. */
 static inline void h_tcp(struct engine *e, const struct host *a, uint16_t aport, const struct host *b, uint16_t bport,
 		  uint8_t flags, const char *payload)
 {
-	uint8_t buf[1600];
-	size_t n = pg_tcp(buf, a->mac, b->mac, a->ip, aport, b->ip, bport, flags, 1000, payload,
-			  payload ? strlen(payload) : 0);
 	h_now += 1000;
-	engine_packet(e, 1, h_now, buf, (uint32_t)n, (uint32_t)n);
+	eh_tcp(e, h_now, a->mac, a->ip, aport, b->mac, b->ip, bport, flags, payload);
 }
 
 static inline void h_udp(struct engine *e, const struct host *a, uint16_t aport, const struct host *b, uint16_t bport,
 		  const char *payload)
 {
-	uint8_t buf[1600];
-	size_t n = pg_udp(buf, a->mac, b->mac, a->ip, aport, b->ip, bport, payload, strlen(payload));
 	h_now += 1000;
-	engine_packet(e, 1, h_now, buf, (uint32_t)n, (uint32_t)n);
+	eh_udp(e, h_now, a->mac, a->ip, aport, b->mac, b->ip, bport, payload, strlen(payload));
 }
 
 /* An ARP packet: lets capture time pass with no TCP/UDP traffic. */
@@ -120,7 +116,7 @@ static inline void h_tick(struct engine *e)
 	uint8_t buf[64];
 	size_t n = pg_arp(buf, H_PC_MAC, PC.ip, "192.168.1.1");
 	h_now += 1000;
-	engine_packet(e, 1, h_now, buf, (uint32_t)n, (uint32_t)n);
+	eh_feed(e, h_now, buf, n);
 }
 
 /* Client port of the next session (every session gets its own). */
@@ -235,34 +231,22 @@ static inline void h_refused(struct engine *e, const struct host *c, const struc
 
 static inline size_t h_count(const char *kind)
 {
-	size_t i, n = 0;
-	json_t *ev;
-	json_array_foreach(h_events, i, ev) {
-		if (!strcmp(json_string_value(json_object_get(ev, "kind")), kind))
-			n++;
-	}
-	return n;
+	return eh_count(h_events, kind);
 }
 
 static inline json_t *h_find(const char *kind, size_t nth)
 {
-	size_t i, seen = 0;
-	json_t *ev;
-	json_array_foreach(h_events, i, ev) {
-		if (!strcmp(json_string_value(json_object_get(ev, "kind")), kind) && seen++ == nth)
-			return ev;
-	}
-	return NULL;
+	return eh_nth(h_events, kind, nth);
 }
 
 static inline const char *h_str(json_t *ev, const char *key)
 {
-	return json_string_value(json_object_get(json_object_get(ev, "evidence"), key));
+	return eh_ev_str(ev, key);
 }
 
 static inline long long h_int(json_t *ev, const char *key)
 {
-	json_t *v = json_object_get(json_object_get(ev, "evidence"), key);
+	json_t *v = eh_evidence(ev, key);
 	return json_is_integer(v) ? json_integer_value(v) : -1;
 }
 

@@ -1,8 +1,8 @@
 /* harness_intel.h - shared by the c2, vulnerable-firmware and end-of-support
  * detector tests: a temporary data directory with the test's own intel
- * files, an engine running chosen detectors with chosen parameters, an
- * event collector, frames at explicit capture times, DNS messages and
- * UPnP description exchanges. */
+ * files, an engine running chosen detectors with chosen parameters, DNS
+ * exchanges and TCP handshakes through the gateway; frames and event
+ * lookups come from engine_harness.h. */
 #ifndef KOBAN_TEST_HARNESS_INTEL_H
 #define KOBAN_TEST_HARNESS_INTEL_H
 
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "engine_harness.h"
 #include "intel/intel.h"
 #include "pktgen.h"
 #include "test.h"
@@ -80,11 +81,6 @@ static inline struct intel *h_intel(const char *indicator_list)
 	return in;
 }
 
-static inline void h_collect(void *ctx, const struct event *ev)
-{
-	json_array_append_new((json_t *)ctx, event_to_json(ev));
-}
-
 /* An engine running `detectors` with params "key=value" (NULL-terminated). */
 static inline struct engine *h_engine(json_t *events, struct intel *in, const char *detectors, const char *const *params)
 {
@@ -101,38 +97,10 @@ static inline struct engine *h_engine(json_t *events, struct intel *in, const ch
 		snprintf(p->value, sizeof p->value, "%s", eq + 1);
 		p->line = (unsigned)i + 1;
 	}
-	struct engine_sink sink = {.event = h_collect, .ctx = events};
-	struct engine *e = engine_new(&cfg, &sink, in, err, sizeof err);
+	struct engine *e = eh_engine(&cfg, events, in, err, sizeof err);
 	if (!e)
 		fprintf(stderr, "engine_new: %s\n", err);
 	return e;
-}
-
-static inline size_t h_count(json_t *events, const char *kind)
-{
-	size_t i, n = 0;
-	json_t *ev;
-	json_array_foreach(events, i, ev) {
-		if (strcmp(json_string_value(json_object_get(ev, "kind")), kind) == 0)
-			n++;
-	}
-	return n;
-}
-
-static inline json_t *h_nth(json_t *events, const char *kind, size_t nth)
-{
-	size_t i, seen = 0;
-	json_t *ev;
-	json_array_foreach(events, i, ev) {
-		if (strcmp(json_string_value(json_object_get(ev, "kind")), kind) == 0 && seen++ == nth)
-			return ev;
-	}
-	return NULL;
-}
-
-static const char *h_ev_str(json_t *ev, const char *key)
-{
-	return json_string_value(json_object_get(json_object_get(ev, "evidence"), key));
 }
 
 static const char *h_str(json_t *ev, const char *key)
@@ -158,26 +126,6 @@ static const uint8_t H_PC[6] = {0x00, 0x1b, 0x21, 0x0a, 0x0b, 0x0c};
 static const uint8_t H_GW[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 #define H_T0 1700000000000000ULL /* 2023-11-14T22:13:20Z */
 #define H_S 1000000ULL
-
-static inline void h_feed(struct engine *e, uint64_t ts, const uint8_t *frame, size_t len)
-{
-	engine_packet(e, 1, ts, frame, (uint32_t)len, (uint32_t)len);
-}
-
-static inline void h_tcp(struct engine *e, uint64_t ts, const uint8_t *smac, const char *sip, uint16_t sport,
-		  const uint8_t *dmac, const char *dip, uint16_t dport, uint8_t flags, const char *payload)
-{
-	uint8_t buf[4096];
-	size_t n = pg_tcp(buf, smac, dmac, sip, sport, dip, dport, flags, 1000, payload, payload ? strlen(payload) : 0);
-	h_feed(e, ts, buf, n);
-}
-
-static inline void h_udp(struct engine *e, uint64_t ts, const uint8_t *smac, const char *sip, uint16_t sport,
-		  const uint8_t *dmac, const char *dip, uint16_t dport, const void *payload, size_t plen)
-{
-	uint8_t buf[2048];
-	h_feed(e, ts, buf, pg_udp(buf, smac, dmac, sip, sport, dip, dport, payload, plen));
-}
 
 /* A DNS message: a query for name (type A), or with answer != NULL a
  * response carrying one A record. Returns its length. */
@@ -221,10 +169,10 @@ static inline void h_dns(struct engine *e, uint64_t ts, const uint8_t *mac, cons
 {
 	uint8_t m[512];
 	size_t n = h_dns_msg(m, sport, name, NULL);
-	h_udp(e, ts, mac, ip, sport, H_GW, "192.168.1.1", 53, m, n);
+	eh_udp(e, ts, mac, ip, sport, H_GW, "192.168.1.1", 53, m, n);
 	if (answer) {
 		n = h_dns_msg(m, sport, name, answer);
-		h_udp(e, ts + 1000, H_GW, "192.168.1.1", 53, mac, ip, sport, m, n);
+		eh_udp(e, ts + 1000, H_GW, "192.168.1.1", 53, mac, ip, sport, m, n);
 	}
 }
 
@@ -234,7 +182,7 @@ static inline void h_dns_answer(struct engine *e, uint64_t ts, const uint8_t *ma
 {
 	uint8_t m[512];
 	size_t n = h_dns_msg(m, sport, name, answer);
-	h_udp(e, ts, H_GW, "192.168.1.1", 53, mac, ip, sport, m, n);
+	eh_udp(e, ts, H_GW, "192.168.1.1", 53, mac, ip, sport, m, n);
 }
 
 /* A full TCP handshake from a local device (mac/ip) to a remote host
@@ -242,9 +190,9 @@ static inline void h_dns_answer(struct engine *e, uint64_t ts, const uint8_t *ma
 static inline void h_handshake(struct engine *e, uint64_t ts, const uint8_t *mac, const char *ip, uint16_t sport,
 			const char *dip, uint16_t dport)
 {
-	h_tcp(e, ts, mac, ip, sport, H_GW, dip, dport, 0x02, NULL);
-	h_tcp(e, ts + 1000, H_GW, dip, dport, mac, ip, sport, 0x12, NULL);
-	h_tcp(e, ts + 2000, mac, ip, sport, H_GW, dip, dport, 0x10, NULL);
+	eh_tcp(e, ts, mac, ip, sport, H_GW, dip, dport, 0x02, NULL);
+	eh_tcp(e, ts + 1000, H_GW, dip, dport, mac, ip, sport, 0x12, NULL);
+	eh_tcp(e, ts + 2000, mac, ip, sport, H_GW, dip, dport, 0x10, NULL);
 }
 
 #endif

@@ -37,11 +37,11 @@ static void test_inbound_threshold(void)
 	CHECK_INT(h_int(ev, "attempts"), 10);
 	CHECK_INT(h_int(ev, "distinct_credentials"), 10);
 	CHECK_INT(h_int(ev, "report"), 1);
-	json_t *users = json_object_get(json_object_get(ev, "evidence"), "users");
+	json_t *users = eh_evidence(ev, "users");
 	CHECK_INT(json_integer_value(json_object_get(users, "count")), 2);
 	CHECK_INT(json_array_size(json_object_get(users, "samples")), 2);
 	CHECK_STR(json_string_value(json_array_get(json_object_get(users, "samples"), 0)), "admin");
-	CHECK(json_is_false(json_object_get(json_object_get(ev, "evidence"), "attacker_local")));
+	CHECK(json_is_false(eh_evidence(ev, "attacker_local")));
 	CHECK(h_str(ev, "window_start") && h_str(ev, "window_end"));
 	/* more guessing within the repeat time: no second event */
 	guess(e, &WAN1, &CAM, 23, 10, 20);
@@ -104,7 +104,7 @@ static void test_outbound_and_local(void)
 	CHECK_STR(h_sev(ev), "medium");
 	CHECK_STR(h_str(ev, "direction"), "inbound");
 	CHECK_STR(h_dev_ip(ev), CAM.ip);
-	CHECK(json_is_true(json_object_get(json_object_get(ev, "evidence"), "attacker_local")));
+	CHECK(json_is_true(eh_evidence(ev, "attacker_local")));
 	/* traffic between two remote hosts is nobody's device */
 	guess(e, &WAN1, &WAN2, 23, 0, 12);
 	engine_finish(e);

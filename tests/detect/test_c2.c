@@ -12,11 +12,6 @@ static const char *const LIST = "# test list\n"
 				"evil.example      # test C2 domain\n"
 				"198.51.100.7      # test C2 address\n";
 
-static json_t *ev_get(json_t *ev, const char *key)
-{
-	return json_object_get(json_object_get(ev, "evidence"), key);
-}
-
 static struct engine *c2_engine(json_t *events, struct intel *in, const char *const *params)
 {
 	return h_engine(events, in, "c2", params);
@@ -27,19 +22,19 @@ static void test_dns_query(struct intel *in)
 	json_t *events = json_array();
 	struct engine *e = c2_engine(events, in, NULL);
 	h_dns(e, H_T0, H_CAM, "192.168.1.20", 40000, "www.example.org", NULL);
-	CHECK_INT(h_count(events, "c2"), 0);
+	CHECK_INT(eh_count(events, "c2"), 0);
 	h_dns(e, H_T0 + H_S, H_CAM, "192.168.1.20", 40001, "A.Evil.Example", NULL);
-	CHECK_INT(h_count(events, "c2"), 1);
-	json_t *ev = h_nth(events, "c2", 0);
+	CHECK_INT(eh_count(events, "c2"), 1);
+	json_t *ev = eh_nth(events, "c2", 0);
 	if (ev) {
 		CHECK_STR(h_str(ev, "severity"), "high");
-		CHECK_STR(h_ev_str(ev, "finding"), "dns");
-		CHECK_STR(h_ev_str(ev, "dns"), "query");
-		CHECK_STR(h_ev_str(ev, "indicator"), "evil.example");
-		CHECK_STR(h_ev_str(ev, "indicator_type"), "domain");
-		CHECK_STR(h_ev_str(ev, "indicator_label"), "test C2 domain");
-		CHECK(h_ev_str(ev, "indicator_source") && strstr(h_ev_str(ev, "indicator_source"), "c2list.txt"));
-		CHECK_STR(h_ev_str(ev, "domain"), "A.Evil.Example");
+		CHECK_STR(eh_ev_str(ev, "finding"), "dns");
+		CHECK_STR(eh_ev_str(ev, "dns"), "query");
+		CHECK_STR(eh_ev_str(ev, "indicator"), "evil.example");
+		CHECK_STR(eh_ev_str(ev, "indicator_type"), "domain");
+		CHECK_STR(eh_ev_str(ev, "indicator_label"), "test C2 domain");
+		CHECK(eh_ev_str(ev, "indicator_source") && strstr(eh_ev_str(ev, "indicator_source"), "c2list.txt"));
+		CHECK_STR(eh_ev_str(ev, "domain"), "A.Evil.Example");
 		CHECK_STR(h_str(json_object_get(ev, "device"), "mac"), "28:57:be:01:02:03");
 		json_t *kps = json_object_get(ev, "key_points");
 		CHECK_INT(json_array_size(kps), 2);
@@ -49,10 +44,10 @@ static void test_dns_query(struct intel *in)
 	}
 	/* the same lookup again, and its answer: one event per (device, indicator) */
 	h_dns(e, H_T0 + 2 * H_S, H_CAM, "192.168.1.20", 40002, "a.evil.example", "203.0.113.50");
-	CHECK_INT(h_count(events, "c2"), 1);
+	CHECK_INT(eh_count(events, "c2"), 1);
 	/* another device asking is another event */
 	h_dns(e, H_T0 + 3 * H_S, H_PC, "192.168.1.10", 40003, "evil.example", NULL);
-	CHECK_INT(h_count(events, "c2"), 2);
+	CHECK_INT(eh_count(events, "c2"), 2);
 	engine_finish(e);
 	engine_free(e);
 	json_decref(events);
@@ -65,39 +60,39 @@ static void test_derived(struct intel *in)
 	struct engine *e = c2_engine(events, in, NULL);
 	/* the answer alone (query not seen) is reported for its receiver */
 	uint8_t arp[64];
-	h_feed(e, H_T0 - H_S, arp, pg_arp(arp, H_CAM, "192.168.1.20", "192.168.1.1"));
+	eh_feed(e, H_T0 - H_S, arp, pg_arp(arp, H_CAM, "192.168.1.20", "192.168.1.1"));
 	h_dns_answer(e, H_T0, H_CAM, "192.168.1.20", 40000, "cnc.evil.example", "203.0.113.50");
-	CHECK_INT(h_count(events, "c2"), 1);
-	json_t *ev = h_nth(events, "c2", 0);
-	CHECK(ev && h_eq(h_ev_str(ev, "dns"), "answer"));
-	CHECK(ev && h_eq(h_ev_str(ev, "address"), "203.0.113.50"));
+	CHECK_INT(eh_count(events, "c2"), 1);
+	json_t *ev = eh_nth(events, "c2", 0);
+	CHECK(ev && h_eq(eh_ev_str(ev, "dns"), "answer"));
+	CHECK(ev && h_eq(eh_ev_str(ev, "address"), "203.0.113.50"));
 	/* a listed domain answered with a local address is not an indicator */
 	h_dns(e, H_T0 + H_S, H_CAM, "192.168.1.20", 40001, "sink.evil.example", "192.168.1.1");
 	h_handshake(e, H_T0 + 10 * H_S, H_CAM, "192.168.1.20", 50000, "203.0.113.50", 443);
-	CHECK_INT(h_count(events, "c2"), 2); /* critical after high: reported */
-	ev = h_nth(events, "c2", 1);
+	CHECK_INT(eh_count(events, "c2"), 2); /* critical after high: reported */
+	ev = eh_nth(events, "c2", 1);
 	if (ev) {
 		CHECK_STR(h_str(ev, "severity"), "critical");
-		CHECK_STR(h_ev_str(ev, "finding"), "connection");
-		CHECK_STR(h_ev_str(ev, "indicator"), "evil.example");
-		CHECK_STR(h_ev_str(ev, "domain"), "cnc.evil.example");
-		CHECK_STR(h_ev_str(ev, "address"), "203.0.113.50");
-		CHECK(json_is_true(ev_get(ev, "established")) && json_is_true(ev_get(ev, "tcp_handshake")));
-		CHECK_INT(json_integer_value(ev_get(ev, "port")), 443);
+		CHECK_STR(eh_ev_str(ev, "finding"), "connection");
+		CHECK_STR(eh_ev_str(ev, "indicator"), "evil.example");
+		CHECK_STR(eh_ev_str(ev, "domain"), "cnc.evil.example");
+		CHECK_STR(eh_ev_str(ev, "address"), "203.0.113.50");
+		CHECK(json_is_true(eh_evidence(ev, "established")) && json_is_true(eh_evidence(ev, "tcp_handshake")));
+		CHECK_INT(json_integer_value(eh_evidence(ev, "port")), 443);
 		CHECK_STR(h_str(json_object_get(ev, "peer"), "name"), "cnc.evil.example");
 	}
 	/* again within the window: suppressed */
 	h_handshake(e, H_T0 + 20 * H_S, H_CAM, "192.168.1.20", 50001, "203.0.113.50", 443);
-	CHECK_INT(h_count(events, "c2"), 2);
+	CHECK_INT(eh_count(events, "c2"), 2);
 	/* the PC never looked it up, but the address is known for the run: an attempt */
-	h_tcp(e, H_T0 + 30 * H_S, H_PC, "192.168.1.10", 50002, H_GW, "203.0.113.50", 8080, 0x02, NULL);
-	CHECK_INT(h_count(events, "c2"), 2); /* undecided until the flow ends */
-	h_tcp(e, H_T0 + 31 * H_S, H_GW, "203.0.113.50", 8080, H_PC, "192.168.1.10", 50002, 0x14, NULL); /* RST */
-	CHECK_INT(h_count(events, "c2"), 3);
-	ev = h_nth(events, "c2", 2);
-	CHECK(ev && h_eq(h_str(ev, "severity"), "high") && json_is_false(ev_get(ev, "established")));
+	eh_tcp(e, H_T0 + 30 * H_S, H_PC, "192.168.1.10", 50002, H_GW, "203.0.113.50", 8080, 0x02, NULL);
+	CHECK_INT(eh_count(events, "c2"), 2); /* undecided until the flow ends */
+	eh_tcp(e, H_T0 + 31 * H_S, H_GW, "203.0.113.50", 8080, H_PC, "192.168.1.10", 50002, 0x14, NULL); /* RST */
+	CHECK_INT(eh_count(events, "c2"), 3);
+	ev = eh_nth(events, "c2", 2);
+	CHECK(ev && h_eq(h_str(ev, "severity"), "high") && json_is_false(eh_evidence(ev, "established")));
 	engine_finish(e);
-	CHECK_INT(h_count(events, "c2"), 3);
+	CHECK_INT(eh_count(events, "c2"), 3);
 	engine_free(e);
 	json_decref(events);
 }
@@ -107,56 +102,56 @@ static void test_listed_ip(struct intel *in)
 	json_t *events = json_array();
 	struct engine *e = c2_engine(events, in, NULL);
 	/* an attempt: SYN only, decided when the flow ends */
-	h_tcp(e, H_T0, H_CAM, "192.168.1.20", 40000, H_GW, "198.51.100.7", 23, 0x02, NULL);
-	h_tcp(e, H_T0 + 3 * H_S, H_CAM, "192.168.1.20", 40000, H_GW, "198.51.100.7", 23, 0x02, NULL);
-	CHECK_INT(h_count(events, "c2"), 0);
+	eh_tcp(e, H_T0, H_CAM, "192.168.1.20", 40000, H_GW, "198.51.100.7", 23, 0x02, NULL);
+	eh_tcp(e, H_T0 + 3 * H_S, H_CAM, "192.168.1.20", 40000, H_GW, "198.51.100.7", 23, 0x02, NULL);
+	CHECK_INT(eh_count(events, "c2"), 0);
 	/* a full handshake from the PC: critical as soon as it completes */
 	h_handshake(e, H_T0 + 5 * H_S, H_PC, "192.168.1.10", 40001, "198.51.100.7", 80);
-	CHECK_INT(h_count(events, "c2"), 1);
-	json_t *ev = h_nth(events, "c2", 0);
+	CHECK_INT(eh_count(events, "c2"), 1);
+	json_t *ev = eh_nth(events, "c2", 0);
 	if (ev) {
 		CHECK_STR(h_str(ev, "severity"), "critical");
-		CHECK_STR(h_ev_str(ev, "indicator"), "198.51.100.7");
-		CHECK_STR(h_ev_str(ev, "indicator_type"), "ipv4");
-		CHECK_STR(h_ev_str(ev, "indicator_label"), "test C2 address");
-		CHECK(json_is_null(ev_get(ev, "domain")));
+		CHECK_STR(eh_ev_str(ev, "indicator"), "198.51.100.7");
+		CHECK_STR(eh_ev_str(ev, "indicator_type"), "ipv4");
+		CHECK_STR(eh_ev_str(ev, "indicator_label"), "test C2 address");
+		CHECK(json_is_null(eh_evidence(ev, "domain")));
 		CHECK_STR(h_str(json_object_get(ev, "device"), "mac"), "00:1b:21:0a:0b:0c");
 	}
 	/* UDP with an answer is data exchanged; the CAM's SYN flow is still open */
-	h_udp(e, H_T0 + 6 * H_S, H_CAM, "192.168.1.20", 41000, H_GW, "198.51.100.7", 9999, "x", 1);
-	CHECK_INT(h_count(events, "c2"), 1);
-	h_udp(e, H_T0 + 7 * H_S, H_GW, "198.51.100.7", 9999, H_CAM, "192.168.1.20", 41000, "y", 1);
-	CHECK_INT(h_count(events, "c2"), 2);
-	ev = h_nth(events, "c2", 1);
-	CHECK(ev && h_eq(h_str(ev, "severity"), "critical") && h_eq(h_ev_str(ev, "proto"), "udp"));
+	eh_udp(e, H_T0 + 6 * H_S, H_CAM, "192.168.1.20", 41000, H_GW, "198.51.100.7", 9999, "x", 1);
+	CHECK_INT(eh_count(events, "c2"), 1);
+	eh_udp(e, H_T0 + 7 * H_S, H_GW, "198.51.100.7", 9999, H_CAM, "192.168.1.20", 41000, "y", 1);
+	CHECK_INT(eh_count(events, "c2"), 2);
+	ev = eh_nth(events, "c2", 1);
+	CHECK(ev && h_eq(h_str(ev, "severity"), "critical") && h_eq(eh_ev_str(ev, "proto"), "udp"));
 	engine_finish(e); /* the CAM's TCP attempt ends: high < critical already reported */
-	CHECK_INT(h_count(events, "c2"), 2);
+	CHECK_INT(eh_count(events, "c2"), 2);
 	engine_free(e);
 	json_decref(events);
 
 	/* an attempt alone, then a handshake later: high, then critical */
 	events = json_array();
 	e = c2_engine(events, in, NULL);
-	h_tcp(e, H_T0, H_CAM, "192.168.1.20", 40000, H_GW, "198.51.100.7", 23, 0x02, NULL);
-	h_tcp(e, H_T0 + H_S, H_GW, "198.51.100.7", 23, H_CAM, "192.168.1.20", 40000, 0x14, NULL);
-	CHECK_INT(h_count(events, "c2"), 1);
-	ev = h_nth(events, "c2", 0);
+	eh_tcp(e, H_T0, H_CAM, "192.168.1.20", 40000, H_GW, "198.51.100.7", 23, 0x02, NULL);
+	eh_tcp(e, H_T0 + H_S, H_GW, "198.51.100.7", 23, H_CAM, "192.168.1.20", 40000, 0x14, NULL);
+	CHECK_INT(eh_count(events, "c2"), 1);
+	ev = eh_nth(events, "c2", 0);
 	if (ev) {
 		CHECK_STR(h_str(ev, "severity"), "high");
-		CHECK(json_is_false(ev_get(ev, "established")) && json_is_false(ev_get(ev, "tcp_handshake")));
-		CHECK_INT(json_integer_value(ev_get(ev, "packets_out")), 1);
-		CHECK_INT(json_integer_value(ev_get(ev, "packets_in")), 1);
+		CHECK(json_is_false(eh_evidence(ev, "established")) && json_is_false(eh_evidence(ev, "tcp_handshake")));
+		CHECK_INT(json_integer_value(eh_evidence(ev, "packets_out")), 1);
+		CHECK_INT(json_integer_value(eh_evidence(ev, "packets_in")), 1);
 		CHECK(strstr(h_summary(ev, "en"), "tried to contact") != NULL);
 	}
-	h_tcp(e, H_T0 + 2 * H_S, H_CAM, "192.168.1.20", 40001, H_GW, "198.51.100.7", 23, 0x02, NULL);
-	h_tcp(e, H_T0 + 3 * H_S, H_GW, "198.51.100.7", 23, H_CAM, "192.168.1.20", 40001, 0x14, NULL);
-	CHECK_INT(h_count(events, "c2"), 1); /* a second attempt: suppressed */
+	eh_tcp(e, H_T0 + 2 * H_S, H_CAM, "192.168.1.20", 40001, H_GW, "198.51.100.7", 23, 0x02, NULL);
+	eh_tcp(e, H_T0 + 3 * H_S, H_GW, "198.51.100.7", 23, H_CAM, "192.168.1.20", 40001, 0x14, NULL);
+	CHECK_INT(eh_count(events, "c2"), 1); /* a second attempt: suppressed */
 	h_handshake(e, H_T0 + 4 * H_S, H_CAM, "192.168.1.20", 40002, "198.51.100.7", 23);
-	CHECK_INT(h_count(events, "c2"), 2);
+	CHECK_INT(eh_count(events, "c2"), 2);
 	/* inbound from the listed address is not "contact by a local device" */
-	h_tcp(e, H_T0 + 5 * H_S, H_GW, "198.51.100.7", 4444, H_PC, "192.168.1.10", 23, 0x02, NULL);
+	eh_tcp(e, H_T0 + 5 * H_S, H_GW, "198.51.100.7", 4444, H_PC, "192.168.1.10", 23, 0x02, NULL);
 	engine_finish(e);
-	CHECK_INT(h_count(events, "c2"), 2);
+	CHECK_INT(eh_count(events, "c2"), 2);
 	engine_free(e);
 	json_decref(events);
 }
@@ -168,7 +163,7 @@ static void beacon_flows(struct engine *e, const uint64_t *offs, size_t n, const
 			 uint16_t sport0)
 {
 	for (size_t i = 0; i < n; i++)
-		h_tcp(e, H_T0 + offs[i], H_PC, "192.168.1.10", (uint16_t)(sport0 + i), H_GW, peer, port, 0x02, NULL);
+		eh_tcp(e, H_T0 + offs[i], H_PC, "192.168.1.10", (uint16_t)(sport0 + i), H_GW, peer, port, 0x02, NULL);
 }
 
 /* Offsets of 8 flows whose 7 intervals are period +-d (three each) and
@@ -190,19 +185,19 @@ static void test_beacon_count(struct intel *in)
 	for (int i = 0; i < 8; i++)
 		offs[i] = (uint64_t)i * 60 * H_S;
 	beacon_flows(e, offs, 7, "203.0.113.99", 8443, 50000);
-	CHECK_INT(h_count(events, "c2"), 0); /* min_count - 1 flows */
+	CHECK_INT(eh_count(events, "c2"), 0); /* min_count - 1 flows */
 	beacon_flows(e, offs + 7, 1, "203.0.113.99", 8443, 50007);
-	CHECK_INT(h_count(events, "c2"), 1);
-	json_t *ev = h_nth(events, "c2", 0);
+	CHECK_INT(eh_count(events, "c2"), 1);
+	json_t *ev = eh_nth(events, "c2", 0);
 	if (ev) {
 		CHECK_STR(h_str(ev, "severity"), "medium");
-		CHECK_STR(h_ev_str(ev, "finding"), "beacon");
-		CHECK_STR(h_ev_str(ev, "address"), "203.0.113.99");
-		CHECK(fabs(json_real_value(ev_get(ev, "period_s")) - 60.0) < 1e-6);
-		CHECK(json_real_value(ev_get(ev, "jitter")) < 1e-9);
-		CHECK_INT(json_integer_value(ev_get(ev, "flows")), 8);
-		CHECK_INT(json_integer_value(ev_get(ev, "local_devices")), 1);
-		CHECK(ev_get(ev, "indicator") == NULL);
+		CHECK_STR(eh_ev_str(ev, "finding"), "beacon");
+		CHECK_STR(eh_ev_str(ev, "address"), "203.0.113.99");
+		CHECK(fabs(json_real_value(eh_evidence(ev, "period_s")) - 60.0) < 1e-6);
+		CHECK(json_real_value(eh_evidence(ev, "jitter")) < 1e-9);
+		CHECK_INT(json_integer_value(eh_evidence(ev, "flows")), 8);
+		CHECK_INT(json_integer_value(eh_evidence(ev, "local_devices")), 1);
+		CHECK(eh_evidence(ev, "indicator") == NULL);
 		json_t *kps = json_object_get(ev, "key_points");
 		CHECK_INT(json_array_size(kps), 3);
 		CHECK_INT(json_integer_value(json_array_get(kps, 2)), 5);
@@ -210,7 +205,7 @@ static void test_beacon_count(struct intel *in)
 	/* it goes on: one event per repeat window */
 	uint64_t more[4] = {8 * 60 * H_S, 9 * 60 * H_S, 10 * 60 * H_S, 11 * 60 * H_S};
 	beacon_flows(e, more, 4, "203.0.113.99", 8443, 50008);
-	CHECK_INT(h_count(events, "c2"), 1);
+	CHECK_INT(eh_count(events, "c2"), 1);
 	engine_finish(e);
 	engine_free(e);
 	json_decref(events);
@@ -224,7 +219,7 @@ static size_t beacon_run(struct intel *in, uint64_t period_us, double cv)
 	beacon_offsets(offs, period_us, cv);
 	beacon_flows(e, offs, 8, "203.0.113.99", 8443, 50000);
 	engine_finish(e);
-	size_t n = h_count(events, "c2");
+	size_t n = eh_count(events, "c2");
 	engine_free(e);
 	json_decref(events);
 	return n;
@@ -247,9 +242,9 @@ static void test_beacon_thresholds(struct intel *in)
 	beacon_offsets(offs, 60 * H_S, 0.15);
 	offs[8] = offs[7] + 60 * H_S;
 	beacon_flows(e, offs, 8, "203.0.113.99", 8443, 50000);
-	CHECK_INT(h_count(events, "c2"), 0);
+	CHECK_INT(eh_count(events, "c2"), 0);
 	beacon_flows(e, offs + 8, 1, "203.0.113.99", 8443, 50008);
-	CHECK_INT(h_count(events, "c2"), 1);
+	CHECK_INT(eh_count(events, "c2"), 1);
 	engine_finish(e);
 	engine_free(e);
 	json_decref(events);
@@ -263,12 +258,12 @@ static void test_beacon_exclusions(struct intel *in)
 	for (int i = 0; i < 8; i++)
 		offs[i] = (uint64_t)i * 60 * H_S;
 	/* a popular peer: the CAM talked to it too */
-	h_tcp(e, H_T0 - H_S, H_CAM, "192.168.1.20", 40000, H_GW, "203.0.113.80", 443, 0x02, NULL);
+	eh_tcp(e, H_T0 - H_S, H_CAM, "192.168.1.20", 40000, H_GW, "203.0.113.80", 443, 0x02, NULL);
 	beacon_flows(e, offs, 8, "203.0.113.80", 443, 50000);
 	/* NTP and DNS are periodic by design */
 	for (int i = 0; i < 8; i++) {
-		h_udp(e, H_T0 + offs[i], H_PC, "192.168.1.10", (uint16_t)(41000 + i), H_GW, "203.0.113.81", 123, "n", 1);
-		h_udp(e, H_T0 + offs[i], H_PC, "192.168.1.10", (uint16_t)(42000 + i), H_GW, "203.0.113.82", 53, "d", 1);
+		eh_udp(e, H_T0 + offs[i], H_PC, "192.168.1.10", (uint16_t)(41000 + i), H_GW, "203.0.113.81", 123, "n", 1);
+		eh_udp(e, H_T0 + offs[i], H_PC, "192.168.1.10", (uint16_t)(42000 + i), H_GW, "203.0.113.82", 53, "d", 1);
 	}
 	/* local peers are not beacons */
 	beacon_flows(e, offs, 8, "192.168.1.30", 8443, 51000);
@@ -278,7 +273,7 @@ static void test_beacon_exclusions(struct intel *in)
 		beacon_flows(e, offs + i, 1, "203.0.113.83", 443, (uint16_t)(53000 + i));
 	}
 	engine_finish(e);
-	CHECK_INT(h_count(events, "c2"), 0);
+	CHECK_INT(eh_count(events, "c2"), 0);
 	engine_free(e);
 	json_decref(events);
 
@@ -287,13 +282,13 @@ static void test_beacon_exclusions(struct intel *in)
 	e = c2_engine(events, in, NULL);
 	beacon_flows(e, offs, 8, "198.51.100.7", 443, 50000);
 	engine_finish(e);
-	CHECK_INT(h_count(events, "c2"), 2);
-	json_t *ev = h_nth(events, "c2", 0), *other = h_nth(events, "c2", 1);
-	if (ev && other && !h_eq(h_ev_str(ev, "finding"), "beacon"))
+	CHECK_INT(eh_count(events, "c2"), 2);
+	json_t *ev = eh_nth(events, "c2", 0), *other = eh_nth(events, "c2", 1);
+	if (ev && other && !h_eq(eh_ev_str(ev, "finding"), "beacon"))
 		ev = other;
-	CHECK(ev && h_eq(h_ev_str(ev, "finding"), "beacon"));
+	CHECK(ev && h_eq(eh_ev_str(ev, "finding"), "beacon"));
 	CHECK(ev && h_eq(h_str(ev, "severity"), "high"));
-	CHECK(ev && h_ev_str(ev, "indicator") && h_eq(h_ev_str(ev, "indicator"), "198.51.100.7"));
+	CHECK(ev && eh_ev_str(ev, "indicator") && h_eq(eh_ev_str(ev, "indicator"), "198.51.100.7"));
 	engine_free(e);
 	json_decref(events);
 }
@@ -306,11 +301,11 @@ static void test_repeat_window(struct intel *in)
 	h_dns(e, H_T0, H_CAM, "192.168.1.20", 40000, "evil.example", NULL);
 	h_dns(e, H_T0 + 50 * H_S, H_CAM, "192.168.1.20", 40001, "evil.example", NULL);
 	h_dns(e, H_T0 + 99 * H_S, H_CAM, "192.168.1.20", 40002, "x.evil.example", NULL);
-	CHECK_INT(h_count(events, "c2"), 1);
+	CHECK_INT(eh_count(events, "c2"), 1);
 	h_dns(e, H_T0 + 101 * H_S, H_CAM, "192.168.1.20", 40003, "evil.example", NULL);
-	CHECK_INT(h_count(events, "c2"), 2);
-	json_t *ev = h_nth(events, "c2", 1);
-	CHECK(ev && json_integer_value(ev_get(ev, "count")) == 1);
+	CHECK_INT(eh_count(events, "c2"), 2);
+	json_t *ev = eh_nth(events, "c2", 1);
+	CHECK(ev && json_integer_value(eh_evidence(ev, "count")) == 1);
 	engine_finish(e);
 	engine_free(e);
 	json_decref(events);
@@ -342,7 +337,7 @@ static void test_bounded(struct intel *in)
 	uint64_t t = H_T0;
 	for (int i = 0; i < 20000; i++) {
 		snprintf(ip, sizeof ip, "198.19.%d.%d", i >> 8, i & 255);
-		h_tcp(e, t + (uint64_t)i * 1000, H_PC, "192.168.1.10", (uint16_t)(1024 + i % 60000), H_GW, ip, 443,
+		eh_tcp(e, t + (uint64_t)i * 1000, H_PC, "192.168.1.10", (uint16_t)(1024 + i % 60000), H_GW, ip, 443,
 		      0x02, NULL);
 	}
 	/* 1000 answers of the listed domain: only the latest addresses stay derived */
@@ -351,17 +346,17 @@ static void test_bounded(struct intel *in)
 		h_dns(e, t + 30 * H_S + (uint64_t)i * 1000, H_CAM, "192.168.1.20", (uint16_t)(30000 + i), "evil.example",
 		      ip);
 	}
-	CHECK_INT(h_count(events, "c2"), 1); /* one lookup event */
+	CHECK_INT(eh_count(events, "c2"), 1); /* one lookup event */
 	h_handshake(e, t + 40 * H_S, H_PC, "192.168.1.10", 60001, "198.18.0.0", 443); /* evicted long ago */
-	CHECK_INT(h_count(events, "c2"), 1);
+	CHECK_INT(eh_count(events, "c2"), 1);
 	h_handshake(e, t + 41 * H_S, H_PC, "192.168.1.10", 60002, "198.18.3.231", 443); /* the last answer */
-	CHECK_INT(h_count(events, "c2"), 2);
+	CHECK_INT(eh_count(events, "c2"), 2);
 	/* a beacon still shows after the flood */
 	uint64_t offs[8];
 	for (int i = 0; i < 8; i++)
 		offs[i] = 100 * H_S + (uint64_t)i * 60 * H_S;
 	beacon_flows(e, offs, 8, "203.0.113.99", 8443, 61000);
-	CHECK_INT(h_count(events, "c2"), 3);
+	CHECK_INT(eh_count(events, "c2"), 3);
 	engine_finish(e);
 	engine_free(e);
 	json_decref(events);
@@ -373,10 +368,10 @@ static void test_bounded(struct intel *in)
 	for (int i = 0; i < 1500; i++) {
 		uint8_t mac[6] = {0x00, 0x1b, 0x21, 0x00, (uint8_t)(i >> 8), (uint8_t)i};
 		snprintf(ip, sizeof ip, "10.0.%d.%d", i / 200, i % 200 + 1);
-		h_tcp(e, t + (uint64_t)i * 1000, mac, ip, 40000, H_GW, "198.51.100.7", 23, 0x02, NULL);
+		eh_tcp(e, t + (uint64_t)i * 1000, mac, ip, 40000, H_GW, "198.51.100.7", 23, 0x02, NULL);
 	}
 	engine_finish(e);
-	CHECK_INT(h_count(events, "c2"), 1500);
+	CHECK_INT(eh_count(events, "c2"), 1500);
 	engine_free(e);
 	json_decref(events);
 }

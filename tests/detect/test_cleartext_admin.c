@@ -32,7 +32,7 @@ static void test_local_server(void)
 	CHECK_STR(h_str(ev, "peer"), PC.ip);
 	CHECK_INT(h_int(ev, "port"), 23);
 	CHECK(h_str(ev, "first_seen") != NULL);
-	CHECK(json_is_false(json_object_get(json_object_get(ev, "evidence"), "peer_outside")));
+	CHECK(json_is_false(eh_evidence(ev, "peer_outside")));
 	/* more sessions, another local client, the other TELNET port: same service */
 	session(e, &PC, &CAM, 23);
 	session(e, &PC2, &CAM, 23);
@@ -50,7 +50,7 @@ static void test_local_server(void)
 	CHECK_STR(h_sev(ev), "high");
 	CHECK_STR(h_kps(ev, kp, sizeof kp), "4,14,15");
 	CHECK_STR(h_peer_ip(ev), WAN1.ip);
-	CHECK(json_is_true(json_object_get(json_object_get(ev, "evidence"), "peer_outside")));
+	CHECK(json_is_true(eh_evidence(ev, "peer_outside")));
 	session(e, &WAN2, &CAM, 23);
 	engine_finish(e);
 	CHECK_INT(h_count("cleartext-admin"), 3);

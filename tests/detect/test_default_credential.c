@@ -45,8 +45,8 @@ static void test_local_login(void)
 	CHECK_STR(h_str(ev, "protocol"), "telnet");
 	CHECK_INT(h_int(ev, "port"), 23);
 	CHECK_INT(h_int(ev, "credentials_tried"), 1);
-	CHECK(json_is_false(json_object_get(json_object_get(ev, "evidence"), "guessing")));
-	CHECK(json_is_false(json_object_get(json_object_get(ev, "evidence"), "from_outside")));
+	CHECK(json_is_false(eh_evidence(ev, "guessing")));
+	CHECK(json_is_false(eh_evidence(ev, "from_outside")));
 	/* the same pair again on the same device and port: no second event */
 	h_telnet_login(e, &PC2, &CAM, 23, "root", "xc3511");
 	h_wait(40);
@@ -80,7 +80,7 @@ static void test_from_outside_and_guessing(void)
 	json_t *ev = h_find("default-credential", 0);
 	CHECK_STR(h_sev(ev), "critical");
 	CHECK_STR(h_kps(ev, kp, sizeof kp), "4,15,21");
-	CHECK(json_is_true(json_object_get(json_object_get(ev, "evidence"), "from_outside")));
+	CHECK(json_is_true(eh_evidence(ev, "from_outside")));
 	/* another client guesses on another port and ends with a listed pair */
 	h_telnet_login(e, &WAN2, &CAM, 2323, "root", "guess-a");
 	h_telnet_login(e, &WAN2, &CAM, 2323, "admin", "guess-b");
@@ -91,7 +91,7 @@ static void test_from_outside_and_guessing(void)
 	CHECK_INT(h_count("default-credential"), 2);
 	ev = h_find("default-credential", 1);
 	CHECK_STR(h_sev(ev), "high"); /* one lower: tried during guessing */
-	CHECK(json_is_true(json_object_get(json_object_get(ev, "evidence"), "guessing")));
+	CHECK(json_is_true(eh_evidence(ev, "guessing")));
 	CHECK_INT(h_int(ev, "credentials_tried"), 5);
 	CHECK_INT(h_int(ev, "port"), 2323);
 	CHECK_INT(h_int(ev, "entry"), entry_of("admin", "admin"));
@@ -127,7 +127,7 @@ static void test_typos(void)
 	json_t *ev = h_find("default-credential", 0);
 	CHECK_STR(h_sev(ev), "high");
 	CHECK_INT(h_int(ev, "credentials_tried"), 3);
-	CHECK(json_is_false(json_object_get(json_object_get(ev, "evidence"), "guessing")));
+	CHECK(json_is_false(eh_evidence(ev, "guessing")));
 	h_done(e);
 	e = h_engine_ok("default-credential", "default-credential.guessing = 3\n", in);
 	h_telnet_login(e, &PC, &CAM, 23, "root", "xc351");

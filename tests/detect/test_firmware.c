@@ -42,25 +42,20 @@ static void upnp_fetch(struct engine *e, uint64_t ts, const uint8_t *mac, const 
 			 manufacturer ? "</manufacturer>" : "", model, firmware);
 	snprintf(resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n\r\n%s", n, xml);
 	const char *pc = "192.168.1.10";
-	h_tcp(e, ts, H_PC, pc, sport, mac, ip, 80, 0x02, NULL);
-	h_tcp(e, ts + 1000, mac, ip, 80, H_PC, pc, sport, 0x12, NULL);
-	h_tcp(e, ts + 2000, H_PC, pc, sport, mac, ip, 80, 0x10, NULL);
-	h_tcp(e, ts + 3000, H_PC, pc, sport, mac, ip, 80, 0x18, "GET /description.xml HTTP/1.1\r\nHost: x\r\n\r\n");
-	h_tcp(e, ts + 4000, mac, ip, 80, H_PC, pc, sport, 0x18, resp);
-	h_tcp(e, ts + 5000, H_PC, pc, sport, mac, ip, 80, 0x11, NULL);
-	h_tcp(e, ts + 6000, mac, ip, 80, H_PC, pc, sport, 0x11, NULL);
-}
-
-static json_t *ev_get(json_t *ev, const char *key)
-{
-	return json_object_get(json_object_get(ev, "evidence"), key);
+	eh_tcp(e, ts, H_PC, pc, sport, mac, ip, 80, 0x02, NULL);
+	eh_tcp(e, ts + 1000, mac, ip, 80, H_PC, pc, sport, 0x12, NULL);
+	eh_tcp(e, ts + 2000, H_PC, pc, sport, mac, ip, 80, 0x10, NULL);
+	eh_tcp(e, ts + 3000, H_PC, pc, sport, mac, ip, 80, 0x18, "GET /description.xml HTTP/1.1\r\nHost: x\r\n\r\n");
+	eh_tcp(e, ts + 4000, mac, ip, 80, H_PC, pc, sport, 0x18, resp);
+	eh_tcp(e, ts + 5000, H_PC, pc, sport, mac, ip, 80, 0x11, NULL);
+	eh_tcp(e, ts + 6000, mac, ip, 80, H_PC, pc, sport, 0x11, NULL);
 }
 
 static json_t *find_advisory(json_t *events, const char *id)
 {
-	for (size_t i = 0; i < h_count(events, "vulnerable-firmware"); i++) {
-		json_t *ev = h_nth(events, "vulnerable-firmware", i);
-		if (h_eq(h_ev_str(ev, "advisory"), id))
+	for (size_t i = 0; i < eh_count(events, "vulnerable-firmware"); i++) {
+		json_t *ev = eh_nth(events, "vulnerable-firmware", i);
+		if (h_eq(eh_ev_str(ev, "advisory"), id))
 			return ev;
 	}
 	return NULL;
@@ -72,25 +67,25 @@ static void test_vulnerable(struct intel *in)
 	struct engine *e = h_engine(events, in, "vulnerable-firmware", NULL);
 	/* no <manufacturer>: the OUI registry says Hikvision */
 	upnp_fetch(e, H_T0, H_CAM, "192.168.1.20", 40000, NULL, "DS-2CD2032-I", "V5.4.0 build 160530");
-	CHECK_INT(h_count(events, "vulnerable-firmware"), 2);
+	CHECK_INT(eh_count(events, "vulnerable-firmware"), 2);
 	json_t *ev = find_advisory(events, "KOBAN-TEST-1");
 	CHECK(ev != NULL);
 	if (ev) {
 		CHECK_STR(h_str(ev, "severity"), "critical");
 		CHECK_STR(h_str(json_object_get(ev, "device"), "mac"), "28:57:be:01:02:03");
-		json_t *refs = ev_get(ev, "refs");
+		json_t *refs = eh_evidence(ev, "refs");
 		CHECK_INT(json_array_size(refs), 2);
 		CHECK_STR(json_string_value(json_array_get(refs, 0)), "JVNVU#99999999");
 		CHECK_STR(json_string_value(json_array_get(refs, 1)), "CVE-2021-36260");
-		CHECK_STR(h_ev_str(ev, "affected"), "< 5.5.0");
-		CHECK_STR(h_ev_str(ev, "fixed"), "5.5.0");
-		CHECK_STR(h_ev_str(ev, "model"), "DS-2CD2032-I");
-		CHECK_STR(h_ev_str(ev, "firmware"), "V5.4.0 build 160530");
-		CHECK_STR(h_ev_str(ev, "vendor"), "Hangzhou Hikvision Digital Technology Co.,Ltd.");
-		CHECK(json_is_null(ev_get(ev, "manufacturer")));
-		CHECK_STR(h_ev_str(ev, "matched_on"), "oui_vendor");
-		CHECK_STR(h_ev_str(ev, "url"), "https://jvn.jp/vu/JVNVU99999999/");
-		CHECK(h_ev_str(ev, "summary") && strstr(h_ev_str(ev, "summary"), "Command injection"));
+		CHECK_STR(eh_ev_str(ev, "affected"), "< 5.5.0");
+		CHECK_STR(eh_ev_str(ev, "fixed"), "5.5.0");
+		CHECK_STR(eh_ev_str(ev, "model"), "DS-2CD2032-I");
+		CHECK_STR(eh_ev_str(ev, "firmware"), "V5.4.0 build 160530");
+		CHECK_STR(eh_ev_str(ev, "vendor"), "Hangzhou Hikvision Digital Technology Co.,Ltd.");
+		CHECK(json_is_null(eh_evidence(ev, "manufacturer")));
+		CHECK_STR(eh_ev_str(ev, "matched_on"), "oui_vendor");
+		CHECK_STR(eh_ev_str(ev, "url"), "https://jvn.jp/vu/JVNVU99999999/");
+		CHECK(eh_ev_str(ev, "summary") && strstr(eh_ev_str(ev, "summary"), "Command injection"));
 		json_t *kps = json_object_get(ev, "key_points");
 		CHECK_INT(json_array_size(kps), 3);
 		CHECK_INT(json_integer_value(json_array_get(kps, 0)), 17);
@@ -100,11 +95,11 @@ static void test_vulnerable(struct intel *in)
 		CHECK(strstr(h_summary(ev, "ja"), "脆弱性") != NULL);
 	}
 	ev = find_advisory(events, "KOBAN-TEST-3");
-	CHECK(ev && h_eq(h_str(ev, "severity"), "medium") && json_is_array(ev_get(ev, "refs")));
+	CHECK(ev && h_eq(h_str(ev, "severity"), "medium") && json_is_array(eh_evidence(ev, "refs")));
 	/* fetched again, and the end-of-run sweep: still one event per advisory */
 	upnp_fetch(e, H_T0 + 60 * H_S, H_CAM, "192.168.1.20", 40001, NULL, "DS-2CD2032-I", "V5.4.0 build 160530");
 	engine_finish(e);
-	CHECK_INT(h_count(events, "vulnerable-firmware"), 2);
+	CHECK_INT(eh_count(events, "vulnerable-firmware"), 2);
 	engine_free(e);
 	json_decref(events);
 }
@@ -117,7 +112,7 @@ static size_t firmware_events(struct intel *in, const uint8_t *mac, const char *
 	struct engine *e = h_engine(events, in, "vulnerable-firmware", NULL);
 	upnp_fetch(e, H_T0, mac, "192.168.1.20", 40000, manufacturer, model, firmware);
 	engine_finish(e);
-	size_t n = h_count(events, "vulnerable-firmware");
+	size_t n = eh_count(events, "vulnerable-firmware");
 	if (want_id)
 		CHECK(find_advisory(events, want_id) != NULL);
 	engine_free(e);
@@ -156,8 +151,8 @@ static const char *eos_severity(struct intel *in, uint64_t ts, const char *model
 {
 	static char sev[16];
 	json_t *events = eos_run(in, ts, model, params);
-	size_t n = h_count(events, "end-of-support");
-	snprintf(sev, sizeof sev, "%s", n == 1 ? h_str(h_nth(events, "end-of-support", 0), "severity")
+	size_t n = eh_count(events, "end-of-support");
+	snprintf(sev, sizeof sev, "%s", n == 1 ? h_str(eh_nth(events, "end-of-support", 0), "severity")
 					       : (n ? "several" : "none"));
 	json_decref(events);
 	return sev;
@@ -166,20 +161,20 @@ static const char *eos_severity(struct intel *in, uint64_t ts, const char *model
 static void test_end_of_support(struct intel *in)
 {
 	json_t *events = eos_run(in, H_T0, "OldCam 100", NULL);
-	CHECK_INT(h_count(events, "end-of-support"), 1);
-	json_t *ev = h_nth(events, "end-of-support", 0);
+	CHECK_INT(eh_count(events, "end-of-support"), 1);
+	json_t *ev = eh_nth(events, "end-of-support", 0);
 	if (ev) {
 		CHECK_STR(h_str(ev, "severity"), "medium");
-		CHECK_STR(h_ev_str(ev, "status"), "ended");
-		CHECK_STR(h_ev_str(ev, "vendor"), "Acme");
-		CHECK_STR(h_ev_str(ev, "product"), "OldCam 100");
-		CHECK_STR(h_ev_str(ev, "end_date"), "2023-03-31");
-		CHECK_STR(h_ev_str(ev, "note"), "test entry");
-		CHECK_STR(h_ev_str(ev, "url"), "https://example.com/eol");
-		CHECK_INT(json_integer_value(ev_get(ev, "days_left")), -228);
-		CHECK_STR(h_ev_str(ev, "guideline"), "chapter 3 rule 1");
-		CHECK_STR(h_ev_str(ev, "matched_on"), "manufacturer");
-		CHECK_STR(h_ev_str(ev, "model"), "OldCam 100");
+		CHECK_STR(eh_ev_str(ev, "status"), "ended");
+		CHECK_STR(eh_ev_str(ev, "vendor"), "Acme");
+		CHECK_STR(eh_ev_str(ev, "product"), "OldCam 100");
+		CHECK_STR(eh_ev_str(ev, "end_date"), "2023-03-31");
+		CHECK_STR(eh_ev_str(ev, "note"), "test entry");
+		CHECK_STR(eh_ev_str(ev, "url"), "https://example.com/eol");
+		CHECK_INT(json_integer_value(eh_evidence(ev, "days_left")), -228);
+		CHECK_STR(eh_ev_str(ev, "guideline"), "chapter 3 rule 1");
+		CHECK_STR(eh_ev_str(ev, "matched_on"), "manufacturer");
+		CHECK_STR(eh_ev_str(ev, "model"), "OldCam 100");
 		json_t *kps = json_object_get(ev, "key_points");
 		CHECK(json_array_size(kps) == 1 && json_integer_value(json_array_get(kps, 0)) == 18);
 		CHECK(strstr(h_summary(ev, "en"), "support ended on 2023-03-31") != NULL);
@@ -216,12 +211,12 @@ static void test_eos_escalates(struct intel *in)
 	struct engine *e = h_engine(events, in, "end-of-support", NULL);
 	upnp_fetch(e, H_T0, DEV, "192.168.1.31", 40000, "Acme", "MidCam 200", "2.0");
 	upnp_fetch(e, H_T0 + 50 * 86400 * H_S, DEV, "192.168.1.31", 40001, "Acme", "MidCam 200", "2.0");
-	CHECK_INT(h_count(events, "end-of-support"), 1);
-	h_tcp(e, H_T0 + 90 * 86400 * H_S, H_PC, "192.168.1.10", 40002, H_GW, "203.0.113.1", 443, 0x02, NULL);
+	CHECK_INT(eh_count(events, "end-of-support"), 1);
+	eh_tcp(e, H_T0 + 90 * 86400 * H_S, H_PC, "192.168.1.10", 40002, H_GW, "203.0.113.1", 443, 0x02, NULL);
 	engine_finish(e);
-	CHECK_INT(h_count(events, "end-of-support"), 2);
-	CHECK(h_eq(h_str(h_nth(events, "end-of-support", 0), "severity"), "low"));
-	CHECK(h_eq(h_str(h_nth(events, "end-of-support", 1), "severity"), "medium"));
+	CHECK_INT(eh_count(events, "end-of-support"), 2);
+	CHECK(h_eq(h_str(eh_nth(events, "end-of-support", 0), "severity"), "low"));
+	CHECK(h_eq(h_str(eh_nth(events, "end-of-support", 1), "severity"), "medium"));
 	engine_free(e);
 	json_decref(events);
 }

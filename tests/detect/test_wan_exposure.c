@@ -37,8 +37,7 @@ static void test_handshake_decides(void)
 	CHECK_STR(h_str(ev, "service"), "telnet");
 	CHECK_INT(h_int(ev, "connections"), 1);
 	CHECK_INT(h_int(ev, "remote_peers"), 1);
-	CHECK_STR(json_string_value(json_array_get(json_object_get(json_object_get(ev, "evidence"), "peer_samples"), 0)),
-		  WAN1.ip);
+	CHECK_STR(json_string_value(json_array_get(eh_evidence(ev, "peer_samples"), 0)), WAN1.ip);
 	CHECK(h_str(ev, "first_seen") && h_str(ev, "last_seen"));
 	session(e, &WAN2, &CAM, 443, 3);
 	CHECK_INT(h_count("wan-exposure"), 2);
@@ -71,7 +70,7 @@ static void test_repeat_and_counts(void)
 	CHECK_INT(h_int(ev, "report"), 2);
 	CHECK_INT(h_int(ev, "connections"), 5);
 	CHECK_INT(h_int(ev, "remote_peers"), 3);
-	CHECK_INT(json_array_size(json_object_get(json_object_get(ev, "evidence"), "peer_samples")), 3);
+	CHECK_INT(json_array_size(eh_evidence(ev, "peer_samples")), 3);
 	CHECK_STR(h_sev(ev), "high");
 	h_wait(10);
 	session(e, &WAN3, &CAM, 8080, 1);
