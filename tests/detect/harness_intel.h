@@ -103,6 +103,13 @@ static inline struct engine *h_engine(json_t *events, struct intel *in, const ch
 	return e;
 }
 
+/* Frees an engine (NULL is fine) and the list its events went to. */
+static inline void h_free(struct engine *e, json_t *events)
+{
+	engine_free(e);
+	json_decref(events);
+}
+
 static const char *h_str(json_t *ev, const char *key)
 {
 	return json_string_value(json_object_get(ev, key));

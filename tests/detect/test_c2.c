@@ -49,8 +49,7 @@ static void test_dns_query(struct intel *in)
 	h_dns(e, H_T0 + 3 * H_S, H_PC, "192.168.1.10", 40003, "evil.example", NULL);
 	CHECK_INT(eh_count(events, "c2"), 2);
 	engine_finish(e);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 }
 
 /* A listed domain's answer, then connections to the address it gave. */
@@ -93,8 +92,7 @@ static void test_derived(struct intel *in)
 	CHECK(ev && h_eq(h_str(ev, "severity"), "high") && json_is_false(eh_evidence(ev, "established")));
 	engine_finish(e);
 	CHECK_INT(eh_count(events, "c2"), 3);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 }
 
 static void test_listed_ip(struct intel *in)
@@ -126,8 +124,7 @@ static void test_listed_ip(struct intel *in)
 	CHECK(ev && h_eq(h_str(ev, "severity"), "critical") && h_eq(eh_ev_str(ev, "proto"), "udp"));
 	engine_finish(e); /* the CAM's TCP attempt ends: high < critical already reported */
 	CHECK_INT(eh_count(events, "c2"), 2);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 
 	/* an attempt alone, then a handshake later: high, then critical */
 	events = json_array();
@@ -152,8 +149,7 @@ static void test_listed_ip(struct intel *in)
 	eh_tcp(e, H_T0 + 5 * H_S, H_GW, "198.51.100.7", 4444, H_PC, "192.168.1.10", 23, 0x02, NULL);
 	engine_finish(e);
 	CHECK_INT(eh_count(events, "c2"), 2);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 }
 
 /* ---- beaconing ---- */
@@ -207,8 +203,7 @@ static void test_beacon_count(struct intel *in)
 	beacon_flows(e, more, 4, "203.0.113.99", 8443, 50008);
 	CHECK_INT(eh_count(events, "c2"), 1);
 	engine_finish(e);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 }
 
 static size_t beacon_run(struct intel *in, uint64_t period_us, double cv)
@@ -220,8 +215,7 @@ static size_t beacon_run(struct intel *in, uint64_t period_us, double cv)
 	beacon_flows(e, offs, 8, "203.0.113.99", 8443, 50000);
 	engine_finish(e);
 	size_t n = eh_count(events, "c2");
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 	return n;
 }
 
@@ -246,8 +240,7 @@ static void test_beacon_thresholds(struct intel *in)
 	beacon_flows(e, offs + 8, 1, "203.0.113.99", 8443, 50008);
 	CHECK_INT(eh_count(events, "c2"), 1);
 	engine_finish(e);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 }
 
 static void test_beacon_exclusions(struct intel *in)
@@ -274,8 +267,7 @@ static void test_beacon_exclusions(struct intel *in)
 	}
 	engine_finish(e);
 	CHECK_INT(eh_count(events, "c2"), 0);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 
 	/* a beacon to a listed address is high (and the attempts are reported too) */
 	events = json_array();
@@ -289,8 +281,7 @@ static void test_beacon_exclusions(struct intel *in)
 	CHECK(ev && h_eq(eh_ev_str(ev, "finding"), "beacon"));
 	CHECK(ev && h_eq(h_str(ev, "severity"), "high"));
 	CHECK(ev && eh_ev_str(ev, "indicator") && h_eq(eh_ev_str(ev, "indicator"), "198.51.100.7"));
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 }
 
 static void test_repeat_window(struct intel *in)
@@ -307,8 +298,7 @@ static void test_repeat_window(struct intel *in)
 	json_t *ev = eh_nth(events, "c2", 1);
 	CHECK(ev && json_integer_value(eh_evidence(ev, "count")) == 1);
 	engine_finish(e);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 }
 
 static void test_params(struct intel *in)
@@ -322,8 +312,7 @@ static void test_params(struct intel *in)
 		json_t *events = json_array();
 		struct engine *e = c2_engine(events, in, bad[i]);
 		CHECK(e == NULL);
-		engine_free(e);
-		json_decref(events);
+		h_free(e, events);
 	}
 }
 
@@ -358,8 +347,7 @@ static void test_bounded(struct intel *in)
 	beacon_flows(e, offs, 8, "203.0.113.99", 8443, 61000);
 	CHECK_INT(eh_count(events, "c2"), 3);
 	engine_finish(e);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 
 	/* 1500 devices trying the listed address at once: more than the table of
 	 * undecided flows holds; every attempt is still reported exactly once */
@@ -372,8 +360,7 @@ static void test_bounded(struct intel *in)
 	}
 	engine_finish(e);
 	CHECK_INT(eh_count(events, "c2"), 1500);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 }
 
 int main(void)

@@ -100,8 +100,7 @@ static void test_vulnerable(struct intel *in)
 	upnp_fetch(e, H_T0 + 60 * H_S, H_CAM, "192.168.1.20", 40001, NULL, "DS-2CD2032-I", "V5.4.0 build 160530");
 	engine_finish(e);
 	CHECK_INT(eh_count(events, "vulnerable-firmware"), 2);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 }
 
 /* How many vulnerable-firmware events one device's description gives. */
@@ -115,8 +114,7 @@ static size_t firmware_events(struct intel *in, const uint8_t *mac, const char *
 	size_t n = eh_count(events, "vulnerable-firmware");
 	if (want_id)
 		CHECK(find_advisory(events, want_id) != NULL);
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 	return n;
 }
 
@@ -198,8 +196,7 @@ static void test_end_of_support(struct intel *in)
 	json_t *none = json_array();
 	struct engine *e = h_engine(none, in, "end-of-support", bad);
 	CHECK(e == NULL);
-	engine_free(e);
-	json_decref(none);
+	h_free(e, none);
 }
 
 /* Warned at the start of a long capture, ended by its end: the sweep at
@@ -217,8 +214,7 @@ static void test_eos_escalates(struct intel *in)
 	CHECK_INT(eh_count(events, "end-of-support"), 2);
 	CHECK(h_eq(h_str(eh_nth(events, "end-of-support", 0), "severity"), "low"));
 	CHECK(h_eq(h_str(eh_nth(events, "end-of-support", 1), "severity"), "medium"));
-	engine_free(e);
-	json_decref(events);
+	h_free(e, events);
 }
 
 int main(void)
