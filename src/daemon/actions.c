@@ -247,7 +247,14 @@ void gw_on_event(struct gw *g, const struct ipc_event *e)
 	snprintf(a.origin, sizeof a.origin, "auto %s", e->kind);
 	snprintf(a.reason, sizeof a.reason, "%s", e->summary);
 	char msg[256];
-	gw_act(g, &a, msg, sizeof msg);
+	if (gw_act(g, &a, msg, sizeof msg) == 0 && a.enforced) {
+		/* the event's time is the capture time of its packet */
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		uint64_t us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
+		g->last_block_us = us > e->ts_us ? us - e->ts_us : 0;
+		gw_log("detection to block: %.1f ms (%s)", (double)g->last_block_us / 1000.0, e->kind);
+	}
 }
 
 /* A device identity from the engine: kept for `koban ctl devices`, its new

@@ -1,6 +1,7 @@
 /* capture.c - live capture in the privileged parent: one libpcap handle per
- * watched interface (immediate mode, non-blocking, a kernel buffer of
- * daemon.buffer_mb), read in the main loop and passed on to the engine in
+ * watched interface (non-blocking, a kernel buffer of daemon.buffer_mb;
+ * frames are handed over in blocks at least every CAPTURE_TIMEOUT_MS, so a
+ * busy link costs one wake-up per block, not per frame), read in the main loop and passed on to the engine in
  * batches of up to IPC_BATCH_BYTES. When the engine cannot take more, the
  * parent stops reading and the kernel buffer absorbs the burst; what it
  * cannot hold is counted by the kernel as drops (koban_capture_drops). */
@@ -8,6 +9,8 @@
 #include <string.h>
 
 #include "daemon/gw.h"
+
+#define CAPTURE_TIMEOUT_MS 20
 
 static pcap_t *open_one(const struct gw *g, const char *name, char *err, size_t errsz)
 {
@@ -19,7 +22,7 @@ static pcap_t *open_one(const struct gw *g, const char *name, char *err, size_t 
 	}
 	pcap_set_snaplen(p, (int)g->dc.snaplen);
 	pcap_set_promisc(p, 1);
-	pcap_set_immediate_mode(p, 1);
+	pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
 	pcap_set_buffer_size(p, (int)(g->dc.buffer_mb * 1024 * 1024));
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO);
 	int rc = pcap_activate(p);

@@ -68,6 +68,7 @@ struct gw {
 	size_t n_kinds;
 	uint64_t actions_total[ENF__COUNT][2]; /* [kind][enforced] */
 	uint64_t releases;
+	uint64_t last_block_us;  /* packet that raised an event -> its automatic rule in place */
 	/* sockets */
 	int sig_fd, ctl_fd, metrics_fd;
 	bool stop;

@@ -118,6 +118,10 @@ char *gw_metrics_text(struct gw *g)
 			(unsigned long long)n);
 	}
 	counter(f, "koban_releases_total", "Actions released.", g->releases, false);
+	fprintf(f, "# HELP koban_last_block_latency_seconds From the packet that raised an event to its automatic "
+		   "rule in the kernel (last enforced automatic action).\n# TYPE koban_last_block_latency_seconds gauge\n"
+		   "koban_last_block_latency_seconds %.6f\n",
+		(double)g->last_block_us / 1e6);
 	counter(f, "koban_mud_violations_total", "Packets a MUD profile did not permit (reported).",
 		g->cstats.mud_violations, false);
 	if (fclose(f) != 0) {

@@ -245,6 +245,7 @@ if [ $HAVE_SCAN = 1 ]; then
 		ctl status >&2
 	fi
 	wait $bg
+	grep -o 'detection to block: [0-9.]* ms' "$T/watch.log" | head -n 1
 	check "the quarantine names the scan" contains "$(ctl status)" "quarantine $BOT.*auto scan"
 else
 	echo "no scan detector in this build: quarantine by koban ctl"

@@ -117,6 +117,13 @@ static void test_config(void)
 			fprintf(stderr, "accepted: %s", bad[i]);
 	}
 	unlink("/tmp/koban-test-daemon.conf");
+	/* the packaged default configuration loads */
+	config_defaults(&c);
+	CHECK(config_load(&c, "packaging/koban.conf", err, sizeof err));
+	CHECK(daemon_cfg_read(&c, &d, err, sizeof err));
+	CHECK_STR(d.ifaces[0], "br-lan");
+	CHECK(!d.fail_closed && d.mode[ENF_QUARANTINE] == ENF_MONITOR && d.n_autos == 0);
+	CHECK(config_check_unused(&c, err, sizeof err));
 	struct kprefix nets[16];
 	config_defaults(&c);
 	CHECK_INT(daemon_local_nets(&c, nets, 16), 7);
