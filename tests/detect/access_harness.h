@@ -280,6 +280,17 @@ static inline const char *h_kps(json_t *ev, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* The head of an event, as four checks: severity, key points ("4,15"),
+ * the device's and the peer's address. */
+#define H_CHECK_HEAD(ev, sev, kps, dev_ip, peer_ip)                  \
+	do {                                                          \
+		char kp_[32];                                         \
+		CHECK_STR(h_sev(ev), sev);                            \
+		CHECK_STR(h_kps(ev, kp_, sizeof kp_), kps);           \
+		CHECK_STR(h_dev_ip(ev), dev_ip);                      \
+		CHECK_STR(h_peer_ip(ev), peer_ip);                    \
+	} while (0)
+
 /* True if `secret` appears nowhere in the events written so far. */
 static inline bool h_secret_absent(const char *secret)
 {

@@ -17,17 +17,13 @@ static void guess(struct engine *e, const struct host *c, const struct host *s, 
 
 static void test_inbound_threshold(void)
 {
-	char kp[32];
 	struct engine *e = h_engine_ok("bruteforce", NULL, NULL);
 	guess(e, &WAN1, &CAM, 23, 0, 9);
 	CHECK_INT(h_count("bruteforce"), 0);
 	guess(e, &WAN1, &CAM, 23, 9, 1);
 	CHECK_INT(h_count("bruteforce"), 1);
 	json_t *ev = h_find("bruteforce", 0);
-	CHECK_STR(h_sev(ev), "medium");
-	CHECK_STR(h_kps(ev, kp, sizeof kp), "4,15");
-	CHECK_STR(h_dev_ip(ev), CAM.ip);
-	CHECK_STR(h_peer_ip(ev), WAN1.ip);
+	H_CHECK_HEAD(ev, "medium", "4,15", CAM.ip, WAN1.ip);
 	CHECK_STR(h_str(ev, "direction"), "inbound");
 	CHECK_STR(h_str(ev, "protocol"), "telnet");
 	CHECK_STR(h_str(ev, "trigger"), "logins");
@@ -87,15 +83,11 @@ static void test_http_and_ftp(void)
 
 static void test_outbound_and_local(void)
 {
-	char kp[32];
 	struct engine *e = h_engine_ok("bruteforce", NULL, NULL);
 	guess(e, &PC, &WAN2, 23, 0, 10); /* an infected PC attacks a host on the Internet */
 	CHECK_INT(h_count("bruteforce"), 1);
 	json_t *ev = h_find("bruteforce", 0);
-	CHECK_STR(h_sev(ev), "high");
-	CHECK_STR(h_kps(ev, kp, sizeof kp), "9,21");
-	CHECK_STR(h_dev_ip(ev), PC.ip);
-	CHECK_STR(h_peer_ip(ev), WAN2.ip);
+	H_CHECK_HEAD(ev, "high", "9,21", PC.ip, WAN2.ip);
 	CHECK_INT(json_integer_value(json_object_get(json_object_get(ev, "peer"), "port")), 23);
 	CHECK_STR(h_str(ev, "direction"), "outbound");
 	guess(e, &PC2, &CAM, 2323, 0, 10); /* one local host attacks another */

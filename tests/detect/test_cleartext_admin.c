@@ -23,10 +23,7 @@ static void test_local_server(void)
 	h_telnet_login(e, &PC, &CAM, 23, "root", "pw-1");
 	CHECK_INT(h_count("cleartext-admin"), 1);
 	json_t *ev = h_find("cleartext-admin", 0);
-	CHECK_STR(h_sev(ev), "medium");
-	CHECK_STR(h_kps(ev, kp, sizeof kp), "4,15");
-	CHECK_STR(h_dev_ip(ev), CAM.ip);
-	CHECK_STR(h_peer_ip(ev), PC.ip);
+	H_CHECK_HEAD(ev, "medium", "4,15", CAM.ip, PC.ip);
 	CHECK_STR(h_str(ev, "protocol"), "telnet");
 	CHECK_STR(h_str(ev, "role"), "server");
 	CHECK_STR(h_str(ev, "peer"), PC.ip);
@@ -60,17 +57,13 @@ static void test_local_server(void)
 
 static void test_local_client(void)
 {
-	char kp[32];
 	struct engine *e = h_engine_ok("cleartext-admin", NULL, NULL);
 	h_refused(e, &PC, &WAN2, 23);
 	CHECK_INT(h_count("cleartext-admin"), 0);
 	session(e, &PC, &WAN2, 23);
 	CHECK_INT(h_count("cleartext-admin"), 1);
 	json_t *ev = h_find("cleartext-admin", 0);
-	CHECK_STR(h_sev(ev), "medium");
-	CHECK_STR(h_kps(ev, kp, sizeof kp), "14,15");
-	CHECK_STR(h_dev_ip(ev), PC.ip);
-	CHECK_STR(h_peer_ip(ev), WAN2.ip);
+	H_CHECK_HEAD(ev, "medium", "14,15", PC.ip, WAN2.ip);
 	CHECK_STR(h_str(ev, "role"), "client");
 	CHECK_INT(json_integer_value(json_object_get(json_object_get(ev, "peer"), "port")), 23);
 	session(e, &PC, &WAN1, 23); /* same device, same service */

@@ -16,7 +16,6 @@ static unsigned entry_of(const char *user, const char *pass)
 
 static void test_local_login(void)
 {
-	char kp[32];
 	struct engine *e = h_engine_ok("default-credential", NULL, in);
 	h_telnet_login(e, &PC, &CAM, 23, "root", "xc3511");
 	CHECK_INT(h_count("default-credential"), 0); /* waits for the settle time */
@@ -34,10 +33,7 @@ static void test_local_login(void)
 	h_tick(e);
 	CHECK_INT(h_count("default-credential"), 1);
 	json_t *ev = h_find("default-credential", 0);
-	CHECK_STR(h_sev(ev), "high");
-	CHECK_STR(h_kps(ev, kp, sizeof kp), "4,15");
-	CHECK_STR(h_dev_ip(ev), CAM.ip);
-	CHECK_STR(h_peer_ip(ev), PC.ip);
+	H_CHECK_HEAD(ev, "high", "4,15", CAM.ip, PC.ip);
 	CHECK_INT(h_int(ev, "entry"), entry_of("root", "xc3511"));
 	CHECK(entry_of("root", "xc3511") > 0);
 	CHECK_STR(h_str(ev, "user"), "root");

@@ -18,7 +18,6 @@ static void session(struct engine *e, const struct host *c, const struct host *s
 
 static void test_handshake_decides(void)
 {
-	char kp[32];
 	struct engine *e = h_engine_ok("wan-exposure", NULL, NULL);
 	h_refused(e, &WAN1, &CAM, 23);
 	uint16_t cp = h_next_port();
@@ -28,10 +27,7 @@ static void test_handshake_decides(void)
 	session(e, &WAN1, &CAM, 23, 0);
 	CHECK_INT(h_count("wan-exposure"), 1);
 	json_t *ev = h_find("wan-exposure", 0);
-	CHECK_STR(h_sev(ev), "critical");
-	CHECK_STR(h_kps(ev, kp, sizeof kp), "7,14,21");
-	CHECK_STR(h_dev_ip(ev), CAM.ip);
-	CHECK_STR(h_peer_ip(ev), WAN1.ip);
+	H_CHECK_HEAD(ev, "critical", "7,14,21", CAM.ip, WAN1.ip);
 	CHECK_INT(h_int(ev, "port"), 23);
 	CHECK_STR(h_str(ev, "transport"), "tcp");
 	CHECK_STR(h_str(ev, "service"), "telnet");
