@@ -48,7 +48,7 @@ $(BUILD)/koban: $(CLI_OBJ) $(LIBA)
 
 $(BUILD)/tests/%: tests/%.c $(LIBA) tests/test.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBA) $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -Itests -MMD -MP -MF $@.d -o $@ $< $(LIBA) $(LDLIBS_ALL)
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
@@ -88,7 +88,7 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
 # ------------------------------------------------------- libkoban-device (issue 6)
 # The device library (lib/device: core, libsodium and file-flash backends),
