@@ -128,7 +128,7 @@ run_tcpdump() { # RATE -> "sent captured drops cpu_s achieved_pps"
 # Detection to block: a device on a second veth scans; koban quarantines it
 # (scan.answer_wait 0.3 s: the detector waits that long for answers before
 # it counts an address as unanswered, so it is part of the figure).
-block_latency() {
+block_latency_lab() { # outside the pipeline below, so that the cleanup knows the namespace
 	lab_ns_add bot
 	lab_veth_add bot eth0 gw lan1
 	lab_exec gw ip addr add 192.168.9.1/24 dev lan1
@@ -139,6 +139,9 @@ block_latency() {
 		"$T/koban.conf" >"$T/koban-scan.conf"
 	printf 'scan.answer_wait = 0.3\nscan.min_hosts = 10\nenforce.auto.scan = quarantine\nenforce.quarantine = enforce\n' \
 		>>"$T/koban-scan.conf"
+}
+
+block_latency() {
 	cat >"$T/scan.py" <<'PY'
 import socket, time
 socks = []
@@ -168,6 +171,7 @@ PY
 	done
 }
 
+block_latency_lab
 {
 	echo "koban gateway benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -r)"
 	echo "capture: $CAP ($PACKETS frames, bench/gencap), replayed with tcpreplay into a veth; capture on cores $CPUS"

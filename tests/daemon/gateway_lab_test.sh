@@ -91,9 +91,9 @@ wan_count() { lab_exec inet nft list table ip wanwatch | grep -o 'packets [0-9]*
 ctl() { lab_exec gw "$KOBAN" ctl --socket "$T/ctl.sock" "$@"; }
 nft_koban() { lab_exec gw nft list table inet koban 2>/dev/null; }
 
-# has_detector NAME: does this koban have the detector (its key is known)?
+# has_detector NAME [KEY VALUE]: does this koban have the detector (is its key known)?
 has_detector() {
-	printf '%s.repeat = 600\n' "$1" >"$T/probe.conf"
+	printf '%s.%s = %s\n' "$1" "${2:-repeat}" "${3:-600}" >"$T/probe.conf"
 	"$KOBAN" analyze --config "$T/probe.conf" --out "$T/probe" /nonexistent.pcap >/dev/null 2>&1
 	[ $? -ne 2 ]
 }
@@ -166,10 +166,13 @@ EOS=02:00:00:00:00:40
 build_lab
 mkdir -p "$T/mud"
 cp tests/daemon/mud/plug.json "$T/mud/plug.json"
-HAVE_SCAN=0 HAVE_FLOOD=0
+HAVE_SCAN=0 HAVE_FLOOD=0 HAVE_EOS=0
 has_detector scan && HAVE_SCAN=1
 has_detector flood && HAVE_FLOOD=1
+has_detector end-of-support warn_days 30 && HAVE_EOS=1
 {
+	[ $HAVE_EOS = 1 ] && printf 'enforce.auto.end-of-support = lan-only\n'
+
 	if [ $HAVE_SCAN = 1 ]; then
 		printf 'scan.answer_wait = 0.3\nscan.min_hosts = 10\nenforce.auto.scan = quarantine\n'
 	fi
@@ -294,7 +297,28 @@ check "camera HTTP still works" http_ok inet 192.168.50.10
 check "camera HTTP from the gateway still works" http_ok gw 192.168.50.10
 
 # --- end of support: held to the LAN
-check "koban ctl lan-only" ctl lan-only $EOS --reason "lab: support ended"
+cat >"$T/mdns.py" <<'PY'
+# an mDNS answer naming the device's maker and model (a NAS whose support has ended)
+import socket, struct
+def name(n):
+    return b"".join(bytes([len(p)]) + p.encode() for p in n.split(".")) + b"\0"
+txt = b"".join(bytes([len(t)]) + t for t in (b"manufacturer=D-Link", b"model=DNS-320L"))
+rr = name("nas._http._tcp.local") + struct.pack(">HHIH", 16, 0x8001, 120, len(txt)) + txt
+msg = struct.pack(">HHHHHH", 0, 0x8400, 0, 1, 0, 0) + rr
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 255)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("192.168.50.40"))
+s.bind(("192.168.50.40", 5353))
+s.sendto(msg, ("224.0.0.251", 5353))
+PY
+if [ $HAVE_EOS = 1 ]; then
+	lab_exec eos python3 "$T/mdns.py"
+	check "the end-of-support device is held to the LAN automatically" wait_for 4 has_action lan-only $EOS
+	check "... because of the end-of-support event" contains "$(ctl status)" "lan-only $EOS.*auto end-of-support"
+else
+	echo "no end-of-support detector in this build: lan-only by koban ctl"
+	check "koban ctl lan-only" ctl lan-only $EOS --reason "lab: support ended"
+fi
 check "end-of-support device cannot reach the internet" not tcp_ok eos 203.0.113.10 8080
 check "end-of-support device still reaches the LAN (camera HTTP)" http_ok eos 192.168.50.10
 check "end-of-support device still reaches the gateway" lab_exec eos busybox ping -c 1 -W 1 192.168.50.1
@@ -313,6 +337,8 @@ check "metrics: packets" contains "$metrics" '^koban_packets_captured_total [1-9
 check "metrics: actions by kind" contains "$metrics" '^koban_actions_total{action="degrade",mode="enforce"} 1'
 check "metrics: events by kind" contains "$metrics" '^koban_events_total{kind="new-device"}'
 check "metrics: devices" contains "$metrics" '^koban_devices [1-9]'
+check "koban ctl devices lists the camera" contains "$(ctl devices)" '^02:00:00:00:00:10 192.168.50.10'
+check "koban ctl devices --json" contains "$(ctl devices --json)" '"mud_url": "https://plug.example/koban-plug.json"'
 check "metrics: HTTP answer" contains "$metrics" '^HTTP/1.0 200 OK' 
 
 # --- the engine dies: restarted; fail mode closed holds meanwhile
