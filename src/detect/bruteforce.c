@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "detect/detectors.h"
+#include "device/label.h"
 #include "intel/intel.h"
 #include "util/text.h"
 
@@ -243,17 +244,9 @@ static uint32_t str_hash(const char *s)
 
 #define LABEL_MAX 128
 
-/* "name (ip)" or "ip"; the name is cut on a character boundary. */
 static const char *host_label(struct detect_ctx *ctx, const struct kaddr *ip, char *buf)
 {
-	char a[KADDR_STRLEN], name[65];
-	struct device *d = detect_device_by_ip(ctx, ip);
-	kaddr_str(ip, a, sizeof a);
-	if (d && d->hostnames.n && text_clean_into(name, sizeof name, d->hostnames.v[0], strlen(d->hostnames.v[0])))
-		snprintf(buf, LABEL_MAX, "%s (%s)", name, a);
-	else
-		snprintf(buf, LABEL_MAX, "%s", a);
-	return buf;
+	return device_label(detect_device_by_ip(ctx, ip), ip, buf, LABEL_MAX);
 }
 
 static json_t *time_json(uint64_t ts_us)

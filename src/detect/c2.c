@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "detect/detector.h"
+#include "device/label.h"
 #include "detect/detectors.h"
 #include "intel/intel.h"
 
@@ -276,19 +277,6 @@ static const char *proto_str(uint8_t proto, char *buf, size_t n)
 	return buf;
 }
 
-/* How summaries name a device: "cam (28:57:be:..)", "Vendor mac" or the address. */
-static const char *dev_label(const struct device *d, const struct kaddr *ip, char *buf, size_t n)
-{
-	char mac[MAC_STRLEN], a[KADDR_STRLEN];
-	const char *addr = d && d->has_mac ? mac_str(d->mac, mac, sizeof mac) : kaddr_str(ip, a, sizeof a);
-	if (d && d->hostnames.n)
-		snprintf(buf, n, "%s (%s)", d->hostnames.v[0], addr);
-	else if (d && d->vendor)
-		snprintf(buf, n, "%s %s", d->vendor, addr);
-	else
-		snprintf(buf, n, "%s", addr);
-	return buf;
-}
 
 static void key_points(struct event *ev, bool beacon)
 {
@@ -320,7 +308,7 @@ static void report_dns(struct c2 *s, struct detect_ctx *ctx, const struct detect
 	if (q->answer.family)
 		ev.peer_ip = q->answer;
 	snprintf(ev.peer_name, sizeof ev.peer_name, "%s", q->name);
-	dev_label(q->client_dev, &q->client_ip, label, sizeof label);
+	device_label(q->client_dev, &q->client_ip, label, sizeof label);
 	text_put(ev.summary_en, sizeof ev.summary_en,
 		 "%s looked up %s, a domain listed as command-and-control (C&C) infrastructure%s%s%s%s", label,
 		 q->name, ind->label ? " (" : "", ind->label ? ind->label : "", ind->label ? ")" : "",
@@ -385,7 +373,7 @@ static void report_contact(struct c2 *s, struct detect_ctx *ctx, const struct wa
 	ev.peer_ip = ip;
 	ev.peer_port = f->port[FLOW_SERVER];
 	snprintf(ev.peer_name, sizeof ev.peer_name, "%s", w->domain);
-	contact_summary(&ev, dev_label(w->dev, &w->dev_ip, label, sizeof label), f, a, proto, w->domain, exchanged);
+	contact_summary(&ev, device_label(w->dev, &w->dev_ip, label, sizeof label), f, a, proto, w->domain, exchanged);
 	json_t *o = ev.evidence;
 	json_object_set_new(o, "finding", json_string("connection"));
 	put_indicator(o, w->ind);
@@ -577,7 +565,7 @@ static void report_beacon(struct c2 *s, struct detect_ctx *ctx, const struct det
 	ev.peer_port = f->port[FLOW_SERVER];
 	if (domain)
 		snprintf(ev.peer_name, sizeof ev.peer_name, "%s", domain);
-	dev_label(dp->src_dev, &dp->pkt->src_ip, label, sizeof label);
+	device_label(dp->src_dev, &dp->pkt->src_ip, label, sizeof label);
 	const char *proto = proto_str(f->l4_proto, pb, sizeof pb);
 	kaddr_str(peer, a, sizeof a);
 	text_put(ev.summary_en, sizeof ev.summary_en,

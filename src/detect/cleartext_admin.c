@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "detect/detectors.h"
+#include "device/label.h"
 #include "proto/dissect.h"
 #include "util/text.h"
 
@@ -90,13 +91,7 @@ static uint64_t entry_key(const struct device *d, const struct kaddr *ip, const 
 
 static const char *host_label(const struct device *d, const struct kaddr *ip, char *buf)
 {
-	char a[KADDR_STRLEN], name[65];
-	kaddr_str(ip, a, sizeof a);
-	if (d && d->hostnames.n && text_clean_into(name, sizeof name, d->hostnames.v[0], strlen(d->hostnames.v[0])))
-		snprintf(buf, LABEL_MAX, "%s (%s)", name, a);
-	else
-		snprintf(buf, LABEL_MAX, "%s", a);
-	return buf;
+	return device_label(d, ip, buf, LABEL_MAX);
 }
 
 struct ca_use {

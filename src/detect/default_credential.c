@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "detect/detectors.h"
+#include "device/label.h"
 #include "intel/intel.h"
 #include "util/text.h"
 
@@ -121,14 +122,7 @@ static void seen_add(struct dc_state *st, uint64_t k)
 
 static const char *host_label(struct detect_ctx *ctx, const struct kaddr *ip, char *buf)
 {
-	char a[KADDR_STRLEN], name[65];
-	struct device *d = detect_device_by_ip(ctx, ip);
-	kaddr_str(ip, a, sizeof a);
-	if (d && d->hostnames.n && text_clean_into(name, sizeof name, d->hostnames.v[0], strlen(d->hostnames.v[0])))
-		snprintf(buf, LABEL_MAX, "%s (%s)", name, a);
-	else
-		snprintf(buf, LABEL_MAX, "%s", a);
-	return buf;
+	return device_label(detect_device_by_ip(ctx, ip), ip, buf, LABEL_MAX);
 }
 
 static void dc_summaries(struct detect_ctx *ctx, const struct dc_pair *p, struct event *ev, bool outside,

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "detect/detector.h"
+#include "device/label.h"
 #include "detect/detectors.h"
 #include "intel/intel.h"
 
@@ -97,22 +98,11 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static const char *dev_label(const struct device *d, char *buf, size_t n)
-{
-	char mac[MAC_STRLEN], ip[KADDR_STRLEN];
-	const char *addr = d->has_mac ? mac_str(d->mac, mac, sizeof mac)
-				      : (d->n_ips ? kaddr_str(&d->ips[0], ip, sizeof ip) : "?");
-	if (d->hostnames.n)
-		snprintf(buf, n, "%s (%s)", d->hostnames.v[0], addr);
-	else
-		snprintf(buf, n, "%s", addr);
-	return buf;
-}
 
 static void summaries(struct event *ev, const struct device *d, const struct eos_entry *e, int64_t days_left)
 {
 	char label[320];
-	dev_label(d, label, sizeof label);
+	device_label(d, NULL, label, sizeof label);
 	if (days_left <= 0) {
 		text_put(ev->summary_en, sizeof ev->summary_en,
 			 "%s is a %s %s, whose support ended on %s: it gets no more security updates (%s)", label,

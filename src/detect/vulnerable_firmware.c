@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "detect/detector.h"
+#include "device/label.h"
 #include "detect/detectors.h"
 #include "intel/intel.h"
 
@@ -131,26 +132,11 @@ static const char *refs_text(const struct advisory *a, char *buf, size_t n)
 	return buf;
 }
 
-static const char *dev_label(const struct device *d, char *buf, size_t n)
-{
-	char mac[MAC_STRLEN], ip[KADDR_STRLEN];
-	const char *addr = d->has_mac ? mac_str(d->mac, mac, sizeof mac)
-				      : (d->n_ips ? kaddr_str(&d->ips[0], ip, sizeof ip) : "?");
-	const char *maker = d->manufacturer ? d->manufacturer : d->vendor;
-	if (d->hostnames.n)
-		snprintf(buf, n, "%s (%s)", d->hostnames.v[0], addr);
-	else if (maker || d->model)
-		snprintf(buf, n, "%s%s%s (%s)", maker ? maker : "", maker && d->model ? " " : "",
-			 d->model ? d->model : "", addr);
-	else
-		snprintf(buf, n, "%s", addr);
-	return buf;
-}
 
 static void summaries(struct event *ev, const struct device *d, const struct advisory *a)
 {
 	char label[384], refs[256], fix_en[160], fix_ja[192];
-	dev_label(d, label, sizeof label);
+	device_label(d, NULL, label, sizeof label);
 	refs_text(a, refs, sizeof refs);
 	const char *fw = d->firmware ? d->firmware : "unknown";
 	if (a->fixed) {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "detect/detectors.h"
+#include "device/label.h"
 #include "util/text.h"
 
 #define WX_SLOTS 1024 /* power of two */
@@ -190,13 +191,7 @@ static const char *service_name(uint16_t port, uint8_t l4)
 
 static const char *host_label(const struct device *d, const struct kaddr *ip, char *buf)
 {
-	char a[KADDR_STRLEN], name[65];
-	kaddr_str(ip, a, sizeof a);
-	if (d && d->hostnames.n && text_clean_into(name, sizeof name, d->hostnames.v[0], strlen(d->hostnames.v[0])))
-		snprintf(buf, LABEL_MAX, "%s (%s)", name, a);
-	else
-		snprintf(buf, LABEL_MAX, "%s", a);
-	return buf;
+	return device_label(d, ip, buf, LABEL_MAX);
 }
 
 static void wx_evidence(const struct wx_entry *e, json_t *ev, const char *svc)

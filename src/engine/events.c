@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "device/label.h"
 #include "engine/engine_internal.h"
 #include "util/text.h"
 
@@ -54,21 +55,6 @@ static void event_key_points(struct event *ev, int n, ...)
 	va_end(ap);
 }
 
-/* "Hikvision (aa:bb:..)" or "192.168.1.5": how summaries name a device. */
-static const char *device_label(const struct device *d, char *buf, size_t bufsz)
-{
-	char mac[MAC_STRLEN], ip[KADDR_STRLEN];
-	const char *name = d->hostnames.n ? d->hostnames.v[0] : NULL;
-	const char *addr = d->has_mac ? mac_str(d->mac, mac, sizeof mac)
-				      : (d->n_ips ? kaddr_str(&d->ips[0], ip, sizeof ip) : "?");
-	if (name)
-		snprintf(buf, bufsz, "%s (%s)", name, addr);
-	else if (d->vendor)
-		snprintf(buf, bufsz, "%s %s", d->vendor, addr);
-	else
-		snprintf(buf, bufsz, "%s", addr);
-	return buf;
-}
 
 void event_new_device(struct engine *e, const struct device *d, uint64_t ts_us)
 {
@@ -76,7 +62,7 @@ void event_new_device(struct engine *e, const struct device *d, uint64_t ts_us)
 	char label[320], ip[KADDR_STRLEN];
 	event_init(&ev, "new-device", SEV_INFO, d, NULL, ts_us);
 	event_key_points(&ev, 2, 16, 21);
-	device_label(d, label, sizeof label);
+	device_label(d, NULL, label, sizeof label);
 	const char *where = d->n_ips ? kaddr_str(&d->ips[0], ip, sizeof ip) : NULL;
 	snprintf(ev.summary_en, sizeof ev.summary_en, "New device on the network: %s%s%s", label,
 		 where ? " at " : "", where ? where : "");
@@ -105,7 +91,7 @@ void event_new_service(struct engine *e, const struct device *d, const struct se
 	event_key_points(&ev, 2, 4, 15);
 	if (client && client->family)
 		ev.peer_ip = *client;
-	device_label(d, label, sizeof label);
+	device_label(d, NULL, label, sizeof label);
 	snprintf(ev.summary_en, sizeof ev.summary_en, "%s offers a service on port %u/%s%s", label, s->port, proto,
 		 risky ? " (a cleartext administration port)" : "");
 	snprintf(ev.summary_ja, sizeof ev.summary_ja, "%s がポート %u/%s でサービスを提供しています%s", label,
@@ -126,7 +112,7 @@ void event_cleartext_login(struct engine *e, const struct device *d, const struc
 	if (peer && peer->family)
 		ev.peer_ip = *peer;
 	ev.peer_port = device_is_server ? 0 : port;
-	device_label(d, label, sizeof label);
+	device_label(d, NULL, label, sizeof label);
 	if (device_is_server) {
 		snprintf(ev.summary_en, sizeof ev.summary_en,
 			 "Login to %s over %s without encryption (user \"%s\"); the password crossed the network in the clear",
