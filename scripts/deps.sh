@@ -18,5 +18,16 @@ if [ -n "$missing" ]; then
 	echo "koban: installing:$missing" >&2
 	apt-get update -q >/dev/null
 	echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
-	apt-get install -y -q --no-install-recommends $missing >/dev/null
+	# The test daemons (sshd, vsftpd, lighttpd, mosquitto, dnsmasq) are started by the tests inside their own
+	# network namespaces; do not let their packages start system-wide services on this machine.
+	policy=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		policy=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+	fi
+	status=0
+	apt-get install -y -q --no-install-recommends $missing >/dev/null || status=$?
+	[ -n "$policy" ] && rm -f "$policy"
+	exit $status
 fi
