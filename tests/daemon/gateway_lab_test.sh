@@ -181,7 +181,7 @@ has_detector end-of-support warn_days 30 && HAVE_EOS=1
 	fi
 } | write_config
 cp "$T/koban.conf" "$T/koban.conf.good"
-start_watch || { summary; exit 1; }
+start_watch || { fail "koban watch starts"; summary; exit 1; }
 ok "koban watch starts"
 expect_eq "engine runs as the configured uid" "$(ps -o uid= -p "$(engine_pid)" | tr -d ' ')" 12345
 check "the engine's state directory belongs to it" test "$(stat -c %u "$T/state/engine")" = 12345
@@ -375,7 +375,7 @@ check "the state file keeps the actions" grep -q '"degrade"' "$T/state/enforce/a
 check "the tamper-evident log is intact" "$KOBAN" log verify "$T/state/engine/events.log"
 check "actions are in the log" grep -q '"kind":"action".*koban added degrade' "$T/state/engine/events.jsonl"
 check "releases are in the log" grep -q '"kind":"action".*koban released' "$T/state/engine/events.jsonl"
-start_watch || { summary; exit 1; }
+start_watch || { fail "koban watch starts"; summary; exit 1; }
 check "actions restored at start" contains "$(ctl status)" "degrade 02:00:00:00:00:10"
 check "rules restored at start: camera TELNET still closed" not tcp_ok inet 192.168.50.10 23
 check "end-of-support device still held to the LAN" not tcp_ok eos 203.0.113.10 8080
