@@ -54,7 +54,8 @@ struct daemon_cfg {
 	bool keep_rules;         /* enforce.keep_on_exit (no): leave the tables when stopping */
 	char mud_dir[256];       /* mud.dir (/etc/koban/mud) */
 	bool mud_fetch;          /* mud.fetch (no) */
-	char mud_ca[256];        /* mud.ca_file */
+	char mud_ca[256];        /* mud.ca_file: the CA that signs MUD files */
+	char mud_tls_ca[256];    /* mud.tls_ca_file: CAs for MUD servers ("" = the system's) */
 	uint32_t mud_timeout_s;  /* mud.timeout (5) */
 };
 

@@ -193,7 +193,8 @@ bool daemon_cfg_read(struct config *c, struct daemon_cfg *d, char *err, size_t e
 	    !read_str(c, "ctl.socket", d->ctl_path, sizeof d->ctl_path, err, errsz) ||
 	    !read_str(c, "metrics.listen", d->metrics_listen, sizeof d->metrics_listen, err, errsz) ||
 	    !read_str(c, "mud.dir", d->mud_dir, sizeof d->mud_dir, err, errsz) ||
-	    !read_str(c, "mud.ca_file", d->mud_ca, sizeof d->mud_ca, err, errsz))
+	    !read_str(c, "mud.ca_file", d->mud_ca, sizeof d->mud_ca, err, errsz) ||
+	    !read_str(c, "mud.tls_ca_file", d->mud_tls_ca, sizeof d->mud_tls_ca, err, errsz))
 		return false;
 	if (d->state_dir[0] != '/' || d->ctl_path[0] != '/')
 		return BAD("daemon.state_dir / ctl.socket (absolute paths)");

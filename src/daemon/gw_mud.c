@@ -95,7 +95,8 @@ static struct mud_policy *find_profile(struct gw *g, const char *url, char *how,
 		snprintf(how, howsz, "no local profile and mud.fetch is off");
 		return NULL;
 	}
-	struct mud_fetch_cfg fc = {.ca_file = g->dc.mud_ca, .timeout_s = g->dc.mud_timeout_s};
+	struct mud_fetch_cfg fc = {.ca_file = g->dc.mud_ca, .tls_ca_file = g->dc.mud_tls_ca,
+				   .timeout_s = g->dc.mud_timeout_s};
 	char err[256];
 	struct mud_policy *p = mud_fetch(url, &fc, err, sizeof err);
 	snprintf(how, howsz, "%s", p ? "fetched, signature verified" : err);

@@ -75,6 +75,7 @@ struct mud_policy *mud_from_json(const json_t *o, char *err, size_t errsz);
 
 struct mud_fetch_cfg {
 	const char *ca_file;        /* CA that must sign the profile (PEM) */
+	const char *tls_ca_file;    /* CAs for the HTTPS server (PEM); NULL/"" = the system's */
 	long timeout_s;
 	size_t max_bytes;
 };

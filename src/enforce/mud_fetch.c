@@ -60,6 +60,8 @@ static bool http_get(const char *url, const struct mud_fetch_cfg *cfg, struct bu
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
 	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (cfg->tls_ca_file && cfg->tls_ca_file[0])
+		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->tls_ca_file);
 	CURLcode rc = curl_easy_perform(c);
 	curl_easy_cleanup(c);
 	if (rc != CURLE_OK) {

@@ -5,7 +5,8 @@
 #   cam  192.168.50.10  busybox telnetd :23 + httpd :80 ─┐
 #   bot  192.168.50.20                                   ├ br-lan ─ gw ─ wan0 203.0.113.1 ── inet 203.0.113.10 (httpd :8080)
 #   plug 192.168.50.30  MUD profile (DHCP option 161)    │  192.168.50.1 └ wan1 198.51.100.1 ── cnc 198.51.100.66 (httpd :8080)
-#   eos  192.168.50.40  past its support period ─────────┘
+#   eos  192.168.50.40  past its support period ─────────┤
+#   hub  192.168.50.50, hub2 .60: MUD URLs fetched ──────┘  (inet also serves MUD files over HTTPS :8443)
 #
 # koban watch runs in gw (engine as uid 12345, control group 4242) on br-lan
 # and checks: automatic quarantine of a scanning bot within 2 s (scan
@@ -13,7 +14,8 @@
 # the plug still reaching the internet host; release; per-target block of a
 # flood while the device's other traffic flows; degrade of TELNET with HTTP
 # working; the plug's MUD profile (allowed peer works, another is dropped
-# and reported); lan-only for an end-of-support device; the engine killed:
+# and reported); a MUD file fetched over HTTPS from the announced URL, applied
+# only when its CMS signature verifies; lan-only for an end-of-support device; the engine killed:
 # restarted, fail mode closed meanwhile; the control socket refusing an
 # unprivileged uid; an event within a second of its packet; SIGHUP reload
 # (a bad file refused); state surviving a restart; clean SIGTERM.
@@ -35,19 +37,21 @@ GW=gw
 
 build_lab() {
 	local ns
-	for ns in gw cam bot plug eos inet cnc; do lab_ns_add $ns; done
+	for ns in gw cam bot plug eos hub hub2 inet cnc; do lab_ns_add $ns; done
 	lab_bridge_add gw br-lan 02:00:00:00:00:01 192.168.50.1/24
 	lab_link_add gw br-lan p-cam cam 02:00:00:00:00:10
 	lab_link_add gw br-lan p-bot bot 02:00:00:00:00:20
 	lab_link_add gw br-lan p-plug plug 02:00:00:00:00:30
 	lab_link_add gw br-lan p-eos eos 02:00:00:00:00:40
+	lab_link_add gw br-lan p-hub hub 02:00:00:00:00:50
+	lab_link_add gw br-lan p-hub2 hub2 02:00:00:00:00:60
 	lab_veth_add gw wan0 inet eth0
 	lab_veth_add gw wan1 cnc eth0
 	lab_exec gw ip addr add 203.0.113.1/24 dev wan0
 	lab_exec gw ip addr add 198.51.100.1/24 dev wan1
 	lab_exec gw sysctl -q -w net.ipv4.ip_forward=1
 	local i=10
-	for ns in cam bot plug eos; do
+	for ns in cam bot plug eos hub hub2; do
 		lab_exec $ns ip addr add 192.168.50.$i/24 dev eth0
 		lab_exec $ns ip route add default via 192.168.50.1
 		i=$((i + 10))
@@ -65,7 +69,9 @@ build_lab() {
 	# the lab's own resolver for the gateway (MUD names), never the host's
 	printf 'nameserver 127.0.0.1\n' >"$T/resolv.conf"
 	lab_bg gw "$T/dnsmasq.log" dnsmasq -k --no-resolv --no-hosts --listen-address=127.0.0.1 \
-		--bind-interfaces --address=/ntp.plug.example/203.0.113.10 --pid-file="$T/dnsmasq.pid"
+		--bind-interfaces --address=/ntp.plug.example/203.0.113.10 --address=/mud.lab.example/203.0.113.10 \
+		--pid-file="$T/dnsmasq.pid"
+	mud_server
 	wait_for 5 tcp_ok cam 127.0.0.1 23
 	wait_for 5 tcp_ok inet 127.0.0.1 8080
 	wait_for 5 tcp_ok cnc 127.0.0.1 8080
@@ -79,6 +85,44 @@ table ip wanwatch {
 	}
 }
 NFT
+}
+
+# MUD files served over HTTPS by the internet host, signed by a MUD CA made
+# here: hub.json with a good signature, bad.json whose signature is not over it.
+mud_server() {
+	local d=$T/mudweb o="openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+	mkdir -p "$d"
+	$o -x509 -keyout "$T/tls.key" -out "$T/tls.pem" -days 2 -subj /CN=mud.lab.example \
+		-addext subjectAltName=DNS:mud.lab.example 2>/dev/null
+	$o -x509 -keyout "$T/mudca.key" -out "$T/mudca.pem" -days 2 -subj "/CN=lab MUD CA" 2>/dev/null
+	$o -keyout "$T/signer.key" -out "$T/signer.csr" -subj "/CN=lab MUD signer" 2>/dev/null
+	openssl x509 -req -in "$T/signer.csr" -CA "$T/mudca.pem" -CAkey "$T/mudca.key" -CAcreateserial \
+		-out "$T/signer.pem" -days 2 2>/dev/null
+	local f
+	for f in hub bad; do
+		sed "s#https://plug.example/koban-plug.json#https://mud.lab.example:8443/$f.json#" \
+			tests/daemon/mud/plug.json >"$d/$f.json"
+		openssl cms -sign -binary -in "$d/$f.json" -signer "$T/signer.pem" -inkey "$T/signer.key" \
+			-outform DER -out "$d/$f.p7s"
+	done
+	sed -i 's/koban lab smart plug/koban lab smart plug (altered after signing)/' "$d/bad.json"
+	cat >"$T/https.py" <<'PY'
+import http.server, os, ssl, sys
+os.chdir(sys.argv[1])
+srv = http.server.HTTPServer(("203.0.113.10", 8443), http.server.SimpleHTTPRequestHandler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+srv.serve_forever()
+PY
+	lab_bg inet "$T/https.log" python3 "$T/https.py" "$d" "$T/tls.pem" "$T/tls.key"
+}
+
+# announce NS URL: a DHCP DISCOVER carrying the MUD URL (option 161)
+announce() {
+	local hex
+	hex=$(printf '%s' "$2" | od -An -tx1 | tr -d ' \n')
+	lab_exec "$1" busybox udhcpc -i eth0 -n -q -t 2 -T 1 -s /bin/true -x "0xa1:$hex" >/dev/null 2>&1
 }
 
 # tcp_ok NS IP PORT: a TCP connection succeeds within a second
@@ -116,6 +160,10 @@ enforce.quarantine = enforce
 enforce.block-target = enforce
 enforce.lan-only = enforce
 enforce.mud = enforce
+mud.fetch = yes
+mud.ca_file = $T/mudca.pem
+mud.tls_ca_file = $T/tls.pem
+mud.timeout = 3
 CONF
 		cat
 	} >"$T/koban.conf"
@@ -207,8 +255,7 @@ fi
 
 # --- MUD: the plug announces its profile's URL in DHCP option 161
 url=$(python3 -c 'import json;print(json.load(open("tests/daemon/mud/plug.json"))["ietf-mud:mud"]["mud-url"])')
-hex=$(printf '%s' "$url" | od -An -tx1 | tr -d ' \n')
-lab_exec plug busybox udhcpc -i eth0 -n -q -t 2 -T 1 -s /bin/true -x "0xa1:$hex" >/dev/null 2>&1 &
+announce plug "$url" &
 bg=$!
 if wait_for 8 has_action mud $PLUG; then
 	ok "MUD profile applied from the URL in DHCP option 161"
@@ -220,6 +267,21 @@ wait $bg
 check "MUD: the allowed peer works (internet host :8080)" tcp_ok plug 203.0.113.10 8080
 check "MUD: a peer the profile does not allow is dropped (C&C :8080)" not tcp_ok plug 198.51.100.66 8080
 check "MUD: the violation is reported" wait_for 3 event_seen mud-violation 198.51.100.66
+
+# --- MUD fetched from the announced URL, used only if its signature verifies
+HUB=02:00:00:00:00:50 HUB2=02:00:00:00:00:60
+for ns in hub hub2; do lab_exec $ns busybox ping -c 1 -W 1 192.168.50.1 >/dev/null; done
+announce hub https://mud.lab.example:8443/hub.json &
+bg=$!
+check "a fetched MUD profile is applied" wait_for 10 has_action mud $HUB
+wait $bg
+check "... after its signature verified" contains "$(ctl status)" "mud $HUB.*fetched, signature verified"
+check "fetched MUD: the allowed peer works" tcp_ok hub 203.0.113.10 8080
+check "fetched MUD: another peer is dropped" not tcp_ok hub 198.51.100.66 8080
+announce hub2 https://mud.lab.example:8443/bad.json
+check "a profile whose signature does not verify is refused" wait_for 8 grep -q 'bad.json.*does not verify' "$T/watch.log"
+check "... and not applied" not has_action mud $HUB2
+check "the device without a profile still reaches the C&C host" tcp_ok hub2 198.51.100.66 8080
 
 # --- the bot scans: quarantined within 2 s, nothing more reaches the WAN
 cat >"$T/scan.py" <<'PY'
