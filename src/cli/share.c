@@ -7,9 +7,16 @@
  *   sighting        of each indicator: count, first_seen, last_seen, where
  *                   sighted = the identity
  *   ipv4-addr/ipv6-addr  the sources of "scan" and "flood" events (SCOs
- *                   with deterministic UUID v5 ids)
+ *                   with deterministic UUID v5 ids): for an inbound scan the
+ *                   scanner (evidence.source, else peer.ip), not the local
+ *                   target; for an outbound scan or a flood the device's
+ *                   address. A flood from forged source addresses has no
+ *                   device address (its sender is known by MAC only): it is
+ *                   skipped, and counted in the summary with that reason.
  *   observed-data   one per source and kind: first/last observed, number
- *                   observed (events), object_refs to the address
+ *                   observed (incidents: the updates and final report of a
+ *                   scan or flood incident do not count again), object_refs
+ *                   to the address
  * Other event kinds are not exported. The database is only read. */
 #include <errno.h>
 #include <getopt.h>
@@ -37,6 +44,7 @@ struct item {
 	char value[2100];
 	char label[201];
 	bool from_intel;      /* the event named an indicator (else a behavioural peer) */
+	bool seen;
 	uint64_t count, first_us, last_us;
 };
 
@@ -44,7 +52,7 @@ struct share {
 	struct item *v;
 	size_t n, cap;
 	json_t *index;        /* "kind|value" -> position in v */
-	size_t events, skipped, dropped;
+	size_t events, skipped, dropped, forged;
 };
 
 static void usage_share(FILE *f)
@@ -84,13 +92,17 @@ static struct item *item_get(struct share *s, const char *kind, enum indicator_t
 	return it;
 }
 
-static void item_seen(struct item *it, uint64_t ts)
+/* Extends the item's time span to ts; counts one more observation if new
+ * (not an update or final report of an incident already counted). */
+static void item_seen(struct item *it, uint64_t ts, bool counts)
 {
-	if (it->count == 0 || ts < it->first_us)
+	if (!it->seen || ts < it->first_us)
 		it->first_us = ts;
+	it->seen = true;
 	if (ts > it->last_us)
 		it->last_us = ts;
-	it->count++;
+	if (counts)
+		it->count++;
 }
 
 static const char *jstr(json_t *o, const char *key)
@@ -118,26 +130,50 @@ static void add_c2(struct share *s, json_t *ev, uint64_t ts)
 			label = jstr(evidence, "label");
 		if (label && !it->label[0])
 			text_clean_into(it->label, sizeof it->label, label, strlen(label));
-		item_seen(it, ts);
+		item_seen(it, ts, true);
 		return;
 	}
 	s->skipped++;
 }
 
-/* A scan or flood event: its device (the source) by address. */
+/* The address that sent a scan or flood: an inbound scan's scanner, else
+ * the device. NULL when there is none; *forged then tells whether that is
+ * because the flood came from forged source addresses. */
+static const char *source_of(const char *kind, json_t *ev, bool *forged)
+{
+	json_t *evidence = json_object_get(ev, "evidence");
+	const char *dir = jstr(evidence, "direction"), *dev = jstr(json_object_get(ev, "device"), "ip");
+	*forged = false;
+	if (strcmp(kind, "scan") == 0) {
+		if (dir && strcmp(dir, "inbound") == 0) {
+			const char *src = jstr(evidence, "source");
+			return src ? src : jstr(json_object_get(ev, "peer"), "ip");
+		}
+		return dev ? dev : jstr(evidence, "source");
+	}
+	*forged = !dev && json_is_true(json_object_get(evidence, "spoofed_source"));
+	return dev;
+}
+
+/* A scan or flood event: its source, by address. */
 static void add_source(struct share *s, const char *kind, json_t *ev, uint64_t ts)
 {
-	const char *ip = jstr(json_object_get(ev, "device"), "ip");
+	bool forged;
+	const char *ip = source_of(kind, ev, &forged);
+	const char *report = jstr(json_object_get(ev, "evidence"), "report");
 	struct kaddr a;
 	char norm[KADDR_STRLEN];
 	if (!ip || !kaddr_parse(&a, ip)) {
-		s->skipped++;
+		if (forged)
+			s->forged++;
+		else
+			s->skipped++;
 		return;
 	}
 	kaddr_str(&a, norm, sizeof norm);
 	struct item *it = item_get(s, kind, a.family == KADDR_V4 ? IND_IPV4 : IND_IPV6, norm);
 	if (it)
-		item_seen(it, ts);
+		item_seen(it, ts, !report || strcmp(report, "first") == 0);
 }
 
 static int read_events(sqlite3 *db, const char *dbpath, struct share *s)
@@ -268,8 +304,8 @@ static int add_observed(json_t *objs, json_t *scos, const struct item *it, const
 	json_object_set_new(od, "created_by_ref", json_string(identity));
 	json_object_set_new(od, "first_observed", json_string(ts_text(it->first_us, first, sizeof first)));
 	json_object_set_new(od, "last_observed", json_string(ts_text(it->last_us, last, sizeof last)));
-	json_object_set_new(od, "number_observed",
-			    json_integer(it->count > STIX_COUNT_MAX ? STIX_COUNT_MAX : (json_int_t)it->count));
+	uint64_t n = it->count ? it->count : 1; /* only later reports of an incident stored */
+	json_object_set_new(od, "number_observed", json_integer(n > STIX_COUNT_MAX ? STIX_COUNT_MAX : (json_int_t)n));
 	json_object_set_new(od, "object_refs", json_pack("[s]", sco_id));
 	json_object_set_new(od, "labels", json_pack("[s]", strcmp(it->kind, "scan") == 0 ? "scanning" : "flooding"));
 	return json_array_append_new(objs, od) ? -1 : 0;
@@ -388,6 +424,11 @@ static int export(const char *dir, const char *out, const char *reporter)
 			"koban: %s: STIX 2.1 bundle with %zu indicators (with sightings) and %zu observed-data "
 			"from %zu events (%zu without a usable address, %zu beyond the limit)\n",
 			strcmp(out, "-") == 0 ? "stdout" : out, n_ind, n_obs, s.events, s.skipped, s.dropped);
+	if (bundle && rc == 0 && s.forged)
+		fprintf(stderr,
+			"koban: share: %zu flood event(s) from forged source addresses not exported: their sender is "
+			"known only by its MAC address, which is not shared\n",
+			s.forged);
 	json_decref(bundle);
 	json_decref(s.index);
 	free(s.v);

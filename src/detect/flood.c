@@ -2,7 +2,9 @@
  * target (UDP, TCP SYN, other TCP, ICMP, other IP protocols), being used as
  * a reflector (answering from UDP 53/123/1900/11211 ... with more bytes
  * than it was sent), or sending requests to such ports with a forged source
- * address (launching a reflection attack on that address).
+ * address (launching a reflection attack on that address). This file: the
+ * packet path, incidents and events; the tables, rates and the flooding
+ * test are in flood_track.c.
  *
  * Per (device, target, class): packets, bytes and replies in 1-second
  * buckets over flood.window seconds. A tracker floods when, averaged over
@@ -20,25 +22,24 @@
  *     rate. Before the baseline exists the floor alone decides: a device
  *     that floods from the moment it appears is caught if it reaches the
  *     floor within its first one or two seconds.
- * Severity high, critical at flood.critical_pps; key points 5, 9. One event
- * per incident, repeated at most once per flood.repeat seconds (sooner if
- * the severity rises). Memory: fixed tables of trackers and devices
- * (8-way set-associative, least recently active evicted). */
-#include <math.h>
+ * Severity high, critical at flood.critical_pps; key points 5, 9.
+ * Incidents: reported when the tracker starts flooding ("first"); again
+ * ("update") when its peak rate has risen by half since the last report (at
+ * most once per flood.update_interval seconds), at once when it becomes
+ * critical, and once per flood.repeat seconds while it goes on. It ends
+ * after max(flood.repeat, flood.window) seconds without flooding, at the
+ * end of the input, or when its tracker is evicted; a "final" report then
+ * gives its peak and totals if it sent more since the last report.
+ * Memory: see flood_track.c. */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "detect/detectors.h"
+#include "detect/flood_int.h"
 
-#define FL_WAYS 8
-#define FL_PORTS 4
-#define FL_SPOOF_SAMPLES 3
-#define FL_REFLECTORS 16
-#define FL_MAX_WINDOW 60
-
-enum fclass { FC_UDP, FC_SYN, FC_TCP, FC_ICMP, FC_IP, FC_REFLECT, FC_SPOOFREQ };
+enum report_kind { FL_FIRST, FL_UPDATE, FL_FINAL };
+static const char *const report_name[] = {"first", "update", "final"};
 static const char *const class_name[] = {"udp", "tcp-syn", "tcp", "icmp", "ip", "reflection", "spoofed-requests"};
 static const char *const class_label[] = {"UDP", "TCP SYN", "TCP", "ICMP", "IP", "reflection", "forged requests"};
 
@@ -49,237 +50,6 @@ static const struct reflector {
 		  {389, "cldap"},   {1900, "ssdp"},    {3702, "ws-discovery"}, {5351, "nat-pmp"},
 		  {5683, "coap"},   {10001, "ubiquiti"}, {11211, "memcached"}};
 #define N_REFLECTORS (sizeof reflectors / sizeof reflectors[0])
-
-/* A sender: a local device by MAC, else by address. */
-struct dkey {
-	bool has_mac;
-	uint8_t mac[6];
-	struct kaddr ip;
-};
-
-struct bucket {
-	uint32_t pkts, replies;
-	uint64_t bytes, rbytes;
-};
-
-struct tracker {
-	bool used, spoofed, reported, in_incident;
-	uint8_t cls;
-	struct dkey dev;
-	struct kaddr target;
-	struct kaddr src_ip;          /* the device's address as last sent */
-	uint64_t last_us, first_us;
-	uint64_t sec;                 /* second of the newest bucket */
-	uint32_t sum_pkts, sum_replies;
-	uint64_t sum_bytes, sum_rbytes;
-	uint64_t inc_start_us, inc_last_us, inc_pkts, inc_bytes, inc_peak_bytes;
-	uint32_t inc_peak_pkts;
-	uint16_t ports[FL_PORTS];
-	uint16_t svc_port;
-	uint8_t n_ports, n_spoof;
-	struct kaddr spoof[FL_SPOOF_SAMPLES]; /* forged sources (or forged-request reflectors) */
-	uint32_t refl_hash[FL_REFLECTORS];
-	uint8_t n_refl;
-	enum severity reported_sev;
-	uint64_t reported_us;
-};
-
-struct fdev {
-	bool used, have_base;
-	struct dkey key;
-	uint64_t last_us;
-	uint64_t first_sec, sec, alarm_until;
-	uint32_t sec_pkts;
-	double ewma;
-};
-
-struct flood {
-	uint32_t window, min_pps, reflect_min_pps, critical_pps;
-	uint64_t min_bps, repeat_us;
-	double factor, alpha, reply_ratio, min_amp;
-	uint32_t tsets, dsets;
-	struct tracker *t;
-	struct bucket *b;             /* window buckets per tracker */
-	struct fdev *d;
-};
-
-/* ---- keys and tables ---- */
-
-static bool dkey_eq(const struct dkey *a, const struct dkey *b)
-{
-	if (a->has_mac != b->has_mac)
-		return false;
-	return a->has_mac ? memcmp(a->mac, b->mac, 6) == 0 : kaddr_eq(&a->ip, &b->ip);
-}
-
-static uint32_t dkey_hash(const struct dkey *k)
-{
-	if (!k->has_mac)
-		return kaddr_hash(&k->ip, 0xd1u);
-	struct kaddr m = {.family = 0};
-	memcpy(m.b, k->mac, 6);
-	return kaddr_hash(&m, 0xd2u);
-}
-
-static struct fdev *dev_get(struct flood *f, const struct dkey *k, bool create, uint64_t now)
-{
-	struct fdev *set = &f->d[(size_t)(dkey_hash(k) & (f->dsets - 1)) * FL_WAYS];
-	struct fdev *victim = &set[0];
-	for (int i = 0; i < FL_WAYS; i++) {
-		if (set[i].used && dkey_eq(&set[i].key, k))
-			return &set[i];
-		if (victim->used && (!set[i].used || set[i].last_us < victim->last_us))
-			victim = &set[i];
-	}
-	if (!create)
-		return NULL;
-	memset(victim, 0, sizeof *victim);
-	victim->used = true;
-	victim->key = *k;
-	victim->first_sec = victim->sec = now / 1000000u;
-	victim->last_us = now;
-	return victim;
-}
-
-static struct tracker *tr_get(struct flood *f, const struct dkey *k, const struct kaddr *target, uint8_t cls,
-			      bool create, uint64_t now)
-{
-	uint32_t h = dkey_hash(k) ^ kaddr_hash(target, 0xf1u + cls);
-	size_t base = (size_t)(h & (f->tsets - 1)) * FL_WAYS;
-	struct tracker *set = &f->t[base];
-	int victim = 0;
-	for (int i = 0; i < FL_WAYS; i++) {
-		if (set[i].used && set[i].cls == cls && kaddr_eq(&set[i].target, target) && dkey_eq(&set[i].dev, k))
-			return &set[i];
-		if (set[victim].used && (!set[i].used || set[i].last_us < set[victim].last_us))
-			victim = i;
-	}
-	if (!create)
-		return NULL;
-	struct tracker *t = &set[victim];
-	memset(t, 0, sizeof *t);
-	memset(&f->b[(base + (size_t)victim) * f->window], 0, f->window * sizeof *f->b);
-	t->used = true;
-	t->cls = cls;
-	t->dev = *k;
-	t->target = *target;
-	t->first_us = t->last_us = now;
-	t->sec = now / 1000000u;
-	return t;
-}
-
-static struct bucket *buckets_of(struct flood *f, const struct tracker *t)
-{
-	return &f->b[(size_t)(t - f->t) * f->window];
-}
-
-/* ---- rates ---- */
-
-/* Moves a tracker's window to second `sec`, dropping buckets that fell out. */
-static void tr_roll(struct flood *f, struct tracker *t, uint64_t sec)
-{
-	if (sec <= t->sec)
-		return;
-	struct bucket *b = buckets_of(f, t);
-	uint64_t steps = sec - t->sec;
-	if (steps > f->window)
-		steps = f->window;
-	for (uint64_t i = 1; i <= steps; i++) {
-		struct bucket *old = &b[(t->sec + i) % f->window];
-		if (t->in_incident) {
-			const struct bucket *done = &b[(t->sec + i - 1) % f->window];
-			if (i == 1 && done->pkts > t->inc_peak_pkts)
-				t->inc_peak_pkts = done->pkts;
-			if (i == 1 && done->bytes > t->inc_peak_bytes)
-				t->inc_peak_bytes = done->bytes;
-		}
-		t->sum_pkts -= old->pkts;
-		t->sum_replies -= old->replies;
-		t->sum_bytes -= old->bytes;
-		t->sum_rbytes -= old->rbytes;
-		memset(old, 0, sizeof *old);
-	}
-	t->sec = sec;
-}
-
-static void tr_add(struct flood *f, struct tracker *t, uint64_t now, uint32_t bytes, bool reply)
-{
-	uint64_t sec = now / 1000000u;
-	tr_roll(f, t, sec);
-	struct bucket *b = &buckets_of(f, t)[t->sec % f->window]; /* late packets count in the newest second */
-	if (reply) {
-		b->replies++;
-		b->rbytes += bytes;
-		t->sum_replies++;
-		t->sum_rbytes += bytes;
-	} else {
-		b->pkts++;
-		b->bytes += bytes;
-		t->sum_pkts++;
-		t->sum_bytes += bytes;
-		if (t->in_incident) {
-			t->inc_pkts++;
-			t->inc_bytes += bytes;
-		}
-	}
-	if (now > t->last_us)
-		t->last_us = now;
-}
-
-/* The device's baseline: its first full second's packet count, then an
- * EWMA of its packets per second (frozen while it floods). */
-static void dev_count(struct flood *f, struct fdev *d, uint64_t now)
-{
-	uint64_t sec = now / 1000000u;
-	if (sec > d->sec) {
-		if (d->sec > d->first_sec && d->sec >= d->alarm_until) { /* a full second, not flooding */
-			if (!d->have_base)
-				d->ewma = d->sec_pkts;
-			else
-				d->ewma += f->alpha * ((double)d->sec_pkts - d->ewma);
-			d->have_base = true;
-			uint64_t idle = sec - d->sec - 1;
-			if (idle)
-				d->ewma *= pow(1.0 - f->alpha, (double)(idle < 1000000 ? idle : 1000000));
-		}
-		d->sec = sec;
-		d->sec_pkts = 0;
-	}
-	d->sec_pkts++;
-	if (now > d->last_us)
-		d->last_us = now;
-}
-
-static bool pattern_class(uint8_t cls)
-{
-	return cls == FC_REFLECT || cls == FC_SPOOFREQ;
-}
-
-/* Is the tracker flooding now (window averages)? */
-static bool flooding(const struct flood *f, const struct tracker *t, const struct fdev *d)
-{
-	uint64_t w = f->window;
-	uint64_t floor = pattern_class(t->cls) ? f->reflect_min_pps : f->min_pps;
-	if (!((uint64_t)t->sum_pkts >= floor * w || (f->min_bps && t->sum_bytes * 8 >= f->min_bps * w)))
-		return false;
-	switch (t->cls) {
-	case FC_ICMP:
-	case FC_SPOOFREQ:
-		break;
-	case FC_REFLECT:
-		if (t->sum_rbytes && (double)t->sum_bytes < f->min_amp * (double)t->sum_rbytes)
-			return false;
-		break;
-	default: /* replies, or for SYNs completed handshakes */
-		if ((double)t->sum_replies > f->reply_ratio * (double)t->sum_pkts)
-			return false;
-	}
-	if (pattern_class(t->cls) || (uint64_t)t->sum_pkts >= (uint64_t)f->critical_pps * w)
-		return true;
-	if (!d || !d->have_base) /* nothing known yet about the device: the floor decides */
-		return true;
-	return (double)t->sum_pkts >= f->factor * d->ewma * (double)w;
-}
 
 /* ---- events ---- */
 
@@ -295,25 +65,6 @@ static json_t *ts_json(uint64_t ts)
 {
 	char b[32];
 	return json_string(ts_iso8601(ts, b, sizeof b));
-}
-
-static void window_peak(struct flood *f, const struct tracker *t, uint32_t *pkts, uint64_t *bytes)
-{
-	const struct bucket *b = buckets_of(f, t);
-	*pkts = t->inc_peak_pkts;
-	*bytes = t->inc_peak_bytes;
-	for (uint32_t i = 0; i < f->window; i++) {
-		if (b[i].pkts > *pkts)
-			*pkts = b[i].pkts;
-		if (b[i].bytes > *bytes)
-			*bytes = b[i].bytes;
-	}
-}
-
-static uint64_t window_start(const struct flood *f, const struct tracker *t)
-{
-	uint64_t ws = (t->sec + 1 > f->window ? t->sec + 1 - f->window : 0) * 1000000u;
-	return ws > t->first_us ? ws : t->first_us;
 }
 
 static void evidence_class(json_t *ev, const struct tracker *t)
@@ -343,7 +94,8 @@ static void evidence_class(json_t *ev, const struct tracker *t)
 	}
 }
 
-static json_t *evidence(struct flood *f, const struct tracker *t, const struct fdev *d, uint64_t now)
+static json_t *evidence(struct flood *f, const struct tracker *t, const struct fdev *d, enum report_kind kind,
+			uint64_t now)
 {
 	char ip[KADDR_STRLEN];
 	uint32_t peak_pkts;
@@ -353,8 +105,10 @@ static json_t *evidence(struct flood *f, const struct tracker *t, const struct f
 	json_object_set_new(ev, "direction", json_string("outbound"));
 	json_object_set_new(ev, "target", json_string(kaddr_str(&t->target, ip, sizeof ip)));
 	json_object_set_new(ev, "proto", json_string(class_name[t->cls]));
+	json_object_set_new(ev, "report", json_string(report_name[kind]));
+	json_object_set_new(ev, "incident", json_integer(t->inc_id));
 	json_object_set_new(ev, "window_start", ts_json(window_start(f, t)));
-	json_object_set_new(ev, "window_end", ts_json(now));
+	json_object_set_new(ev, "window_end", ts_json(kind == FL_FINAL ? t->last_us : now));
 	json_object_set_new(ev, "window_seconds", json_integer(f->window));
 	json_object_set_new(ev, "packets", json_integer(t->sum_pkts));
 	json_object_set_new(ev, "bytes", json_integer((json_int_t)t->sum_bytes));
@@ -364,6 +118,7 @@ static json_t *evidence(struct flood *f, const struct tracker *t, const struct f
 	json_object_set_new(ev, "peak_bps", json_integer((json_int_t)(peak_bytes * 8)));
 	json_object_set_new(ev, "baseline_pps", d && d->have_base ? json_real(d->ewma) : json_null());
 	json_object_set_new(ev, "incident_start", ts_json(t->inc_start_us));
+	json_object_set_new(ev, "incident_end", ts_json(t->inc_last_us));
 	json_object_set_new(ev, "incident_packets", json_integer((json_int_t)t->inc_pkts));
 	json_object_set_new(ev, "incident_bytes", json_integer((json_int_t)t->inc_bytes));
 	for (int i = 0; i < t->n_ports; i++)
@@ -373,7 +128,30 @@ static json_t *evidence(struct flood *f, const struct tracker *t, const struct f
 	return ev;
 }
 
-static void summaries(struct flood *f, struct event *ev, const struct tracker *t, const char *who)
+/* A volumetric flood's final report: its totals, in the past tense. */
+static void summary_final(struct event *ev, const struct tracker *t, const char *who, const char *tgt, uint32_t peak,
+			  double mbps)
+{
+	double secs = (double)(t->last_us > t->inc_start_us ? t->last_us - t->inc_start_us : 0) / 1e6;
+	snprintf(ev->summary_en, sizeof ev->summary_en,
+		 "%s flooded %s with %s traffic%s: %llu packets in %.1f s, peak %u packets/s and %.1f Mbit/s (final report)",
+		 who, tgt, class_label[t->cls], t->spoofed ? " from forged source addresses" : "",
+		 (unsigned long long)t->inc_pkts, secs, peak, mbps);
+	snprintf(ev->summary_ja, sizeof ev->summary_ja,
+		 "%s が %s へ %s の大量の通信%sを送りました: %.1f 秒間に %llu パケット、最大 毎秒 %u パケット・%.1f Mbit/s（最終報告）",
+		 who, tgt, class_label[t->cls], t->spoofed ? "（送信元アドレスを偽装）" : "", secs,
+		 (unsigned long long)t->inc_pkts, peak, mbps);
+}
+
+static void append(char *buf, size_t bufsz, const char *tail)
+{
+	size_t n = strlen(buf), k = strlen(tail);
+	if (n + k < bufsz)
+		memcpy(buf + n, tail, k + 1);
+}
+
+static void summaries(struct flood *f, struct event *ev, const struct tracker *t, const char *who,
+		      enum report_kind kind)
 {
 	char tgt[KADDR_STRLEN];
 	uint32_t peak_pkts;
@@ -382,6 +160,10 @@ static void summaries(struct flood *f, struct event *ev, const struct tracker *t
 	double pps = (double)t->sum_pkts / f->window, mbps = (double)peak_bytes * 8.0 / 1e6;
 	const char *svc = reflector_service(t->svc_port);
 	kaddr_str(&t->target, tgt, sizeof tgt);
+	if (kind == FL_FINAL && !pattern_class(t->cls)) {
+		summary_final(ev, t, who, tgt, peak_pkts, mbps);
+		return;
+	}
 	if (t->cls == FC_REFLECT) {
 		double amp = t->sum_rbytes ? (double)t->sum_bytes / (double)t->sum_rbytes : 0.0;
 		snprintf(ev->summary_en, sizeof ev->summary_en,
@@ -407,16 +189,39 @@ static void summaries(struct flood *f, struct event *ev, const struct tracker *t
 			 who, tgt, class_label[t->cls], t->spoofed ? "（送信元アドレスを偽装）" : "", f->window, pps, peak_pkts,
 			 mbps);
 	}
+	append(ev->summary_en, sizeof ev->summary_en, kind == FL_UPDATE ? " (update)" : kind == FL_FINAL ? " (final report)" : "");
+	append(ev->summary_ja, sizeof ev->summary_ja, kind == FL_UPDATE ? "（続報）" : kind == FL_FINAL ? "（最終報告）" : "");
 }
 
-static void emit(struct flood *f, struct detect_ctx *ctx, struct tracker *t, const struct fdev *d, enum severity sev,
-		 uint64_t now)
+/* The device of an event: the local device by address (if its MAC matches
+ * the tracker's), else just the MAC; none for forged sources but the MAC. */
+static struct device *event_device(struct detect_ctx *ctx, const struct tracker *t, char *who, size_t whosz)
 {
-	static const uint8_t kps[] = {5, 9};
-	char who[256], mac[MAC_STRLEN], ip[KADDR_STRLEN];
+	char mac[MAC_STRLEN], ip[KADDR_STRLEN];
 	struct device *dev = t->spoofed ? NULL : detect_device_by_ip(ctx, &t->src_ip);
 	if (dev && t->dev.has_mac && (!dev->has_mac || memcmp(dev->mac, t->dev.mac, 6) != 0))
 		dev = NULL;
+	const char *addr = t->spoofed ? NULL : kaddr_str(&t->src_ip, ip, sizeof ip);
+	if (dev && dev->hostnames.n)
+		snprintf(who, whosz, "%s (%s)", dev->hostnames.v[0], addr);
+	else if (t->dev.has_mac)
+		snprintf(who, whosz, "%s%s%s%s%s%s", dev && dev->vendor ? dev->vendor : "", dev && dev->vendor ? " " : "",
+			 mac_str(t->dev.mac, mac, sizeof mac), addr ? " (" : "", addr ? addr : "", addr ? ")" : "");
+	else
+		snprintf(who, whosz, "%s", addr ? addr : "?");
+	return dev;
+}
+
+static void report(struct flood *f, struct detect_ctx *ctx, struct tracker *t, const struct fdev *d,
+		   enum severity sev, enum report_kind kind, uint64_t now)
+{
+	static const uint8_t kps[] = {5, 9};
+	char who[256];
+	if (kind == FL_FIRST)
+		t->inc_id = ++f->incidents;
+	else if (t->reported_sev > sev)
+		sev = t->reported_sev;
+	struct device *dev = event_device(ctx, t, who, sizeof who);
 	struct event ev;
 	detect_event_init(&ev, "flood", sev, dev, t->spoofed ? NULL : &t->src_ip, now);
 	if (!dev && t->dev.has_mac) {
@@ -428,21 +233,45 @@ static void emit(struct flood *f, struct detect_ctx *ctx, struct tracker *t, con
 	const char *n = detect_name_of(ctx, &t->target);
 	if (n)
 		snprintf(ev.peer_name, sizeof ev.peer_name, "%s", n);
-	const char *addr = t->spoofed ? NULL : kaddr_str(&t->src_ip, ip, sizeof ip);
-	if (dev && dev->hostnames.n)
-		snprintf(who, sizeof who, "%s (%s)", dev->hostnames.v[0], addr);
-	else if (t->dev.has_mac)
-		snprintf(who, sizeof who, "%s%s%s%s%s%s", dev && dev->vendor ? dev->vendor : "", dev && dev->vendor ? " " : "",
-			 mac_str(t->dev.mac, mac, sizeof mac), addr ? " (" : "", addr ? addr : "", addr ? ")" : "");
-	else
-		snprintf(who, sizeof who, "%s", addr ? addr : "?");
-	summaries(f, &ev, t, who);
+	summaries(f, &ev, t, who, kind);
 	json_decref(ev.evidence);
-	ev.evidence = evidence(f, t, d, now);
-	t->reported = true;
-	t->reported_us = now;
+	ev.evidence = evidence(f, t, d, kind, now);
+	uint64_t peak_bytes;
+	window_peak(f, t, &t->reported_peak, &peak_bytes);
 	t->reported_sev = sev;
+	t->reported_us = now;
+	t->reported_pkts = t->inc_pkts;
 	detect_emit(ctx, &ev);
+}
+
+/* ---- incidents ---- */
+
+static bool incident_over(const struct flood *f, const struct tracker *t, uint64_t now)
+{
+	uint64_t gap = f->repeat_us > f->window * 1000000ULL ? f->repeat_us : f->window * 1000000ULL;
+	return now > t->inc_last_us + gap;
+}
+
+/* The final report carries the time the incident was last seen flooding,
+ * not the time its end was noticed (max(repeat, window) later). */
+void flood_incident_end(struct flood *f, struct detect_ctx *ctx, struct tracker *t, uint64_t now)
+{
+	uint64_t ts = t->inc_last_us > t->reported_us ? t->inc_last_us : t->reported_us;
+	if (t->inc_id && t->inc_pkts != t->reported_pkts)
+		report(f, ctx, t, dev_get(f, &t->dev, false, now), t->reported_sev, FL_FINAL, ts);
+	t->in_incident = false;
+	t->inc_id = 0;
+}
+
+static void incident_start(struct flood *f, struct tracker *t)
+{
+	t->inc_peak_pkts = 0;
+	t->inc_peak_bytes = 0;
+	window_peak(f, t, &t->inc_peak_pkts, &t->inc_peak_bytes);
+	t->in_incident = true;
+	t->inc_start_us = window_start(f, t);
+	t->inc_pkts = t->sum_pkts;
+	t->inc_bytes = t->sum_bytes;
 }
 
 static void evaluate(struct flood *f, struct detect_ctx *ctx, struct tracker *t, uint64_t now)
@@ -452,21 +281,35 @@ static void evaluate(struct flood *f, struct detect_ctx *ctx, struct tracker *t,
 		return;
 	if (d)
 		d->alarm_until = now / 1000000u + f->window + 1;
-	uint64_t gap = f->repeat_us > f->window * 1000000ULL ? f->repeat_us : f->window * 1000000ULL;
-	if (!t->in_incident || now > t->inc_last_us + gap) { /* a new incident */
-		t->inc_peak_pkts = 0;
-		t->inc_peak_bytes = 0;
-		window_peak(f, t, &t->inc_peak_pkts, &t->inc_peak_bytes);
-		t->in_incident = true;
-		t->inc_start_us = window_start(f, t);
-		t->inc_pkts = t->sum_pkts;
-		t->inc_bytes = t->sum_bytes;
-	}
+	if (t->in_incident && incident_over(f, t, now))
+		flood_incident_end(f, ctx, t, now);
+	if (!t->in_incident)
+		incident_start(f, t);
 	t->inc_last_us = now;
 	enum severity sev = (uint64_t)t->sum_pkts >= (uint64_t)f->critical_pps * f->window ? SEV_CRITICAL : SEV_HIGH;
-	if (t->reported && (!f->repeat_us || now < t->reported_us + f->repeat_us) && sev <= t->reported_sev)
-		return; /* repeat 0: once per tracker */
-	emit(f, ctx, t, d, sev, now);
+	if (!t->inc_id) {
+		report(f, ctx, t, d, sev, FL_FIRST, now);
+		return;
+	}
+	uint32_t peak;
+	uint64_t peak_bytes;
+	window_peak(f, t, &peak, &peak_bytes);
+	bool escalated = sev > t->reported_sev;
+	bool grew = f->update_us && now >= t->reported_us + f->update_us && peak > t->reported_peak &&
+		    (uint64_t)peak * 2 >= (uint64_t)t->reported_peak * 3;
+	bool repeat = f->repeat_us && now >= t->reported_us + f->repeat_us;
+	if (escalated || grew || repeat)
+		report(f, ctx, t, d, sev, FL_UPDATE, now);
+}
+
+/* Visits one tracker set per packet: ends incidents that are over. */
+static void sweep(struct flood *f, struct detect_ctx *ctx, uint64_t now)
+{
+	struct tracker *set = &f->t[(size_t)f->sweep * FL_WAYS];
+	f->sweep = (f->sweep + 1) & (f->tsets - 1);
+	for (int i = 0; i < FL_WAYS; i++)
+		if (set[i].used && set[i].inc_id && incident_over(f, &set[i], now))
+			flood_incident_end(f, ctx, &set[i], now);
 }
 
 /* ---- the packet path ---- */
@@ -569,7 +412,7 @@ static void note_handshake(struct flood *f, const struct detect_packet *dp, cons
 	if (!p->has_l4 || (p->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_ACK || !fl || !dp->from_client ||
 	    !(fl->tcp_state & FLOW_TCP_ESTABLISHED) || fl->pkts[FLOW_CLIENT] > 3)
 		return;
-	struct tracker *t = tr_get(f, k, &p->dst_ip, FC_SYN, false, p->ts_us);
+	struct tracker *t = tr_get(f, NULL, k, &p->dst_ip, FC_SYN, false, p->ts_us);
 	if (t)
 		tr_add(f, t, p->ts_us, bytes, true);
 }
@@ -587,7 +430,9 @@ static void outbound(struct flood *f, struct detect_ctx *ctx, const struct detec
 		return;
 	if (cls == FC_TCP)
 		note_handshake(f, dp, k, bytes);
-	struct tracker *t = tr_get(f, k, target, (uint8_t)cls, true, p->ts_us);
+	struct tracker *t = tr_get(f, ctx, k, target, (uint8_t)cls, true, p->ts_us);
+	if (t->inc_id && incident_over(f, t, p->ts_us)) /* before this packet counts in it */
+		flood_incident_end(f, ctx, t, p->ts_us);
 	tr_add(f, t, p->ts_us, bytes, false);
 	t->spoofed = spoofed;
 	if (!spoofed)
@@ -625,7 +470,7 @@ static void reply(struct flood *f, const struct detect_packet *dp, uint32_t byte
 		cls = -1;
 	else
 		cls = FC_IP;
-	struct tracker *t = cls < 0 ? NULL : tr_get(f, &k, &p->src_ip, (uint8_t)cls, false, p->ts_us);
+	struct tracker *t = cls < 0 ? NULL : tr_get(f, NULL, &k, &p->src_ip, (uint8_t)cls, false, p->ts_us);
 	if (t)
 		tr_add(f, t, p->ts_us, bytes, true);
 }
@@ -636,6 +481,7 @@ static void flood_packet(void *state, struct detect_ctx *ctx, const struct detec
 	const struct packet *p = dp->pkt;
 	if (!p->ip_version)
 		return;
+	sweep(f, ctx, p->ts_us);
 	uint32_t bytes = p->wirelen ? p->wirelen : p->caplen;
 	struct dkey k;
 	bool spoofed;
@@ -643,6 +489,18 @@ static void flood_packet(void *state, struct detect_ctx *ctx, const struct detec
 		outbound(f, ctx, dp, &k, spoofed, bytes);
 	if (dp->dst_local && addr_is_target(&p->dst_ip) && addr_is_target(&p->src_ip))
 		reply(f, dp, bytes);
+}
+
+
+/* End of the input: every open incident ends. */
+static void flood_finish(void *state, struct detect_ctx *ctx, uint64_t ts_us)
+{
+	struct flood *f = state;
+	for (size_t i = 0; i < (size_t)f->tsets * FL_WAYS; i++) {
+		struct tracker *t = &f->t[i];
+		if (t->used && t->inc_id)
+			flood_incident_end(f, ctx, t, ts_us > t->last_us ? ts_us : t->last_us);
+	}
 }
 
 /* ---- set-up ---- */
@@ -657,6 +515,7 @@ static void *flood_create(struct detect_ctx *ctx, char *err, size_t errsz)
 		.reflect_min_pps = detect_param_u32(ctx, "reflect_min_pps", 100, &ok),
 		.critical_pps = detect_param_u32(ctx, "critical_pps", 10000, &ok),
 		.repeat_us = (uint64_t)detect_param_u32(ctx, "repeat", 600, &ok) * 1000000u,
+		.update_us = (uint64_t)detect_param_u32(ctx, "update_interval", 60, &ok) * 1000000u,
 		.factor = detect_param_double(ctx, "baseline_factor", 10.0, &ok),
 		.reply_ratio = detect_param_double(ctx, "max_reply_ratio", 0.1, &ok),
 		.min_amp = detect_param_double(ctx, "min_amplification", 2.0, &ok),
@@ -665,10 +524,10 @@ static void *flood_create(struct detect_ctx *ctx, char *err, size_t errsz)
 	uint32_t max_trackers = detect_param_u32(ctx, "max_trackers", 4096, &ok);
 	if (!ok || c.window < 1 || c.window > FL_MAX_WINDOW || !c.min_pps || !c.reflect_min_pps || !c.critical_pps ||
 	    tau < 1 || c.factor > 1e6 || c.reply_ratio > 1e6 || c.min_amp > 1e6 || max_trackers < FL_WAYS ||
-	    max_trackers > (1u << 22) || c.repeat_us > 30ULL * 86400 * 1000000u) {
+	    max_trackers > (1u << 22) || c.repeat_us > 30ULL * 86400 * 1000000u || c.update_us > 86400ULL * 1000000u) {
 		snprintf(err, errsz,
 			 "flood: bad parameter (window 1..60 s, rates >= 1, baseline_seconds >= 1, max_trackers 8..4194304, "
-			 "repeat <= 2592000 s)");
+			 "repeat <= 2592000 s, update_interval <= 86400 s)");
 		return NULL;
 	}
 	c.alpha = 1.0 / tau;
@@ -713,4 +572,5 @@ const struct detector detector_flood = {
 	.create = flood_create,
 	.destroy = flood_destroy,
 	.on_packet = flood_packet,
+	.on_finish = flood_finish,
 };

@@ -1,5 +1,7 @@
 /* scan.c - the `scan` detector: a host trying to reach many addresses
- * (horizontal) or many ports (vertical) in a short time.
+ * (horizontal) or many ports (vertical) in a short time. This file: the
+ * packet hooks, the thresholds and the incidents; the source table is in
+ * scan_track.c, the events in scan_report.c.
  *
  * Attempts are TCP SYNs without ACK, and UDP datagrams that a target
  * answered with an ICMP port unreachable. What counts towards the
@@ -17,496 +19,24 @@
  *     inbound_min_ports. Low. Key points 7, 14.
  *   any SYN to 9530/TCP or 9673/TCP (the 2020 Mirai-like campaigns): high
  *     outbound; inbound low, medium once the local target accepts it.
- * One event when a source crosses a threshold, then at most once per
- * scan.repeat seconds; earlier only if the severity rises, or when a source
- * first reported for a probe or Mirai-marked SYNs crosses a threshold.
- * Memory: a fixed table of sources (8-way set-associative, least recently
- * active evicted); per source fixed-size distinct counters (exact up to 32,
- * then linear counting over a 512-bit bitmap), 16 pending SYNs, an IoT
- * port histogram and the top ports. */
-#include <math.h>
+ * Incidents: the first report ("first") opens one; while it is open the
+ * window does not restart, so its counts grow with the scan. It is reported
+ * again ("update") when it grows materially (distinct hosts or ports
+ * doubled, a new campaign or IoT port, the Mirai trait), at most once per
+ * scan.update_interval seconds, at once when the severity rises or a
+ * probe's source crosses a threshold, and at least once per scan.repeat
+ * seconds while it goes on. It ends after scan.window seconds without an
+ * attempt, at the end of the input, or when its source is evicted; a
+ * "final" report then gives its full counts if they changed since the last
+ * report. Memory: see scan_track.c. */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "detect/detectors.h"
+#include "detect/scan_int.h"
 
-#define SCAN_WAYS 8
-#define SCAN_PENDING 16
-#define DSET_EXACT 32
-#define DSET_BITS 512
-#define SCAN_TOP 8
-#define SCAN_SAMPLES 4
-#define SEED_HOST 0x5ca11u
-#define SEED_SET 0x7ab1eu
-
-static const uint16_t iot_ports[] = {22,   23,   80,   81,   443,  554,  1883, 2323,  5555,  7547,
-				     8080, 8291, 8443, 9530, 9673, 34567, 37215, 37777, 52869, 60001};
-#define N_IOT (sizeof iot_ports / sizeof iot_ports[0])
-
-static const struct campaign {
-	uint16_t port;
-	const char *name_en, *name_ja;
-} campaigns[] = {
-	{9530, "Mirai-like campaign against HiSilicon-based video recorders (9530/TCP, since Feb 2020; specific data turns Telnet on)",
-	 "HiSilicon系の録画機を狙うMirai類似の攻撃（9530/TCP、2020年2月以降。特定のデータでTelnetが有効になる）"},
-	{9673, "Mirai variant XTC (9673/TCP, since April 2020)", "Mirai亜種 XTC（9673/TCP、2020年4月以降）"},
-};
-#define N_CAMPAIGNS 2
-
-/* A distinct counter: exact while small, then linear counting. */
-struct dset {
-	uint32_t exact[DSET_EXACT];
-	uint64_t bits[DSET_BITS / 64];
-	uint8_t n;
-	bool overflow;
-};
-
-struct top_port {
-	uint16_t port;
-	uint32_t n;
-};
-
-struct pending {
-	struct kaddr dst;
-	uint16_t port;
-	bool remote;
-	uint64_t ts_us;
-};
-
-struct source {
-	bool used, inbound, reported;
-	struct kaddr addr;
-	uint64_t last_us;            /* LRU */
-	uint64_t first_us;           /* first attempt kept in this entry */
-	uint64_t win_start, win_end; /* the current window */
-	uint32_t attempts, answered, unanswered, unanswered_remote, mirai;
-	uint64_t total_attempts;
-	uint32_t iot[N_IOT];
-	uint32_t campaign[N_CAMPAIGNS];
-	bool campaign_accepted;
-	struct kaddr campaign_dst;
-	uint16_t campaign_port;
-	struct top_port top[SCAN_TOP];
-	struct { struct kaddr a; uint16_t port; } sample[SCAN_SAMPLES];
-	uint8_t n_sample, p_head, p_n;
-	struct kaddr one_host;       /* the unanswered host, while there is only one */
-	struct dset hosts, ports;
-	struct pending pend[SCAN_PENDING];
-	bool reported_threshold;     /* the last report was about a threshold crossed */
-	enum severity reported_sev;
-	uint64_t reported_us;
-};
-
-struct scan {
-	uint64_t window_us, repeat_us, wait_us;
-	uint32_t min_hosts, min_ports, in_min_hosts, in_min_ports, mirai_min;
-	bool inbound;
-	uint32_t nsets, sweep;
-	struct source *v;
-};
-
-/* ---- distinct counter ---- */
-
-static void dset_add(struct dset *d, uint32_t h)
-{
-	uint32_t bit = (h * 0x9e3779b1u) >> 23; /* 9 bits: 0..511 */
-	d->bits[bit / 64] |= 1ULL << (bit % 64);
-	if (d->overflow)
-		return;
-	for (unsigned i = 0; i < d->n; i++)
-		if (d->exact[i] == h)
-			return;
-	if (d->n < DSET_EXACT)
-		d->exact[d->n++] = h;
-	else
-		d->overflow = true;
-}
-
-static uint32_t dset_count(const struct dset *d)
-{
-	if (!d->overflow)
-		return d->n;
-	unsigned set = 0;
-	for (unsigned i = 0; i < DSET_BITS / 64; i++)
-		set += (unsigned)__builtin_popcountll(d->bits[i]);
-	double est = set >= DSET_BITS ? DSET_BITS * log(DSET_BITS) : -DSET_BITS * log(1.0 - (double)set / DSET_BITS);
-	uint32_t n = (uint32_t)(est + 0.5);
-	return n > DSET_EXACT ? n : DSET_EXACT + 1;
-}
-
-/* ---- the source table ---- */
-
-static uint32_t set_of(const struct scan *s, const struct kaddr *a)
-{
-	return kaddr_hash(a, SEED_SET) & (s->nsets - 1);
-}
-
-static struct source *src_find(struct scan *s, const struct kaddr *a)
-{
-	struct source *set = &s->v[(size_t)set_of(s, a) * SCAN_WAYS];
-	for (int i = 0; i < SCAN_WAYS; i++)
-		if (set[i].used && kaddr_eq(&set[i].addr, a))
-			return &set[i];
-	return NULL;
-}
-
-static struct source *src_get(struct scan *s, const struct kaddr *a, bool inbound, uint64_t now)
-{
-	struct source *e = src_find(s, a);
-	if (!e) {
-		struct source *set = &s->v[(size_t)set_of(s, a) * SCAN_WAYS];
-		e = &set[0];
-		for (int i = 0; i < SCAN_WAYS && e->used; i++)
-			if (!set[i].used || set[i].last_us < e->last_us)
-				e = &set[i];
-		memset(e, 0, sizeof *e);
-		e->used = true;
-		e->addr = *a;
-		e->inbound = inbound;
-		e->first_us = now;
-	}
-	if (now > e->last_us)
-		e->last_us = now;
-	return e;
-}
-
-static void window_reset(struct source *e, uint64_t now)
-{
-	e->win_start = e->win_end = now;
-	e->attempts = e->answered = e->unanswered = e->unanswered_remote = e->mirai = 0;
-	memset(e->iot, 0, sizeof e->iot);
-	memset(e->campaign, 0, sizeof e->campaign);
-	e->campaign_accepted = false;
-	memset(e->top, 0, sizeof e->top);
-	e->n_sample = 0;
-	memset(&e->hosts, 0, sizeof e->hosts);
-	memset(&e->ports, 0, sizeof e->ports);
-}
-
-/* Space-saving top-k over attempted ports. */
-static void top_add(struct source *e, uint16_t port)
-{
-	int min = 0;
-	for (int i = 0; i < SCAN_TOP; i++) {
-		if (e->top[i].n && e->top[i].port == port) {
-			e->top[i].n++;
-			return;
-		}
-		if (e->top[i].n < e->top[min].n)
-			min = i;
-	}
-	e->top[min].port = port;
-	e->top[min].n++;
-}
-
-/* An unanswered attempt: it counts towards the thresholds. */
-static void commit_failed(struct source *e, const struct kaddr *dst, uint16_t port, bool remote)
-{
-	uint32_t h = kaddr_hash(dst, SEED_HOST);
-	uint32_t before = e->hosts.n;
-	dset_add(&e->hosts, h);
-	dset_add(&e->ports, port * 0x85ebca6bu + 1);
-	if (e->unanswered == 0)
-		e->one_host = *dst;
-	e->unanswered++;
-	if (remote)
-		e->unanswered_remote++;
-	if (e->hosts.n > before && e->n_sample < SCAN_SAMPLES) {
-		e->sample[e->n_sample].a = *dst;
-		e->sample[e->n_sample++].port = port;
-	}
-}
-
-static void pend_drop(struct source *e, int idx)
-{
-	/* shift the ring's later entries down by one */
-	for (int k = idx; k + 1 < e->p_n; k++)
-		e->pend[(e->p_head + k) % SCAN_PENDING] = e->pend[(e->p_head + k + 1) % SCAN_PENDING];
-	e->p_n--;
-}
-
-/* Finds a pending SYN to dst:port; commits it as failed or drops it as answered. */
-static bool pend_resolve(struct source *e, const struct kaddr *dst, uint16_t port, bool failed)
-{
-	bool found = false;
-	for (int k = 0; k < e->p_n;) {
-		struct pending *p = &e->pend[(e->p_head + k) % SCAN_PENDING];
-		if (p->port == port && kaddr_eq(&p->dst, dst)) {
-			if (failed && !found)
-				commit_failed(e, &p->dst, p->port, p->remote);
-			found = true;
-			pend_drop(e, k);
-		} else {
-			k++;
-		}
-	}
-	return found;
-}
-
-static void pend_commit_oldest(struct source *e)
-{
-	struct pending *p = &e->pend[e->p_head];
-	commit_failed(e, &p->dst, p->port, p->remote);
-	e->p_head = (uint8_t)((e->p_head + 1) % SCAN_PENDING);
-	e->p_n--;
-}
-
-/* Commits pending SYNs older than the answer wait (all of them if flush);
- * returns how many. */
-static int pend_age(const struct scan *s, struct source *e, uint64_t now, bool flush)
-{
-	int n = 0;
-	for (; e->p_n && (flush || e->pend[e->p_head].ts_us + s->wait_us <= now); n++)
-		pend_commit_oldest(e);
-	return n;
-}
-
-static void pend_push(struct source *e, const struct kaddr *dst, uint16_t port, bool remote, uint64_t now)
-{
-	if (e->p_n == SCAN_PENDING) /* faster than answers can come: the oldest counts now */
-		pend_commit_oldest(e);
-	struct pending *p = &e->pend[(e->p_head + e->p_n) % SCAN_PENDING];
-	p->dst = *dst;
-	p->port = port;
-	p->remote = remote;
-	p->ts_us = now;
-	e->p_n++;
-}
-
-/* ---- events ---- */
-
-static const char *label_of(const struct device *d, const struct kaddr *ip, char *buf, size_t bufsz)
-{
-	char mac[MAC_STRLEN], a[KADDR_STRLEN];
-	kaddr_str(ip, a, sizeof a);
-	if (d && d->hostnames.n)
-		snprintf(buf, bufsz, "%s (%s)", d->hostnames.v[0], a);
-	else if (d && d->vendor && d->has_mac)
-		snprintf(buf, bufsz, "%s %s (%s)", d->vendor, mac_str(d->mac, mac, sizeof mac), a);
-	else
-		snprintf(buf, bufsz, "%s", a);
-	return buf;
-}
-
-static json_t *ts_json(uint64_t ts)
-{
-	char b[32];
-	return json_string(ts_iso8601(ts, b, sizeof b));
-}
-
-static json_t *target_json(const struct kaddr *a, uint16_t port)
-{
-	char ip[KADDR_STRLEN], buf[KADDR_STRLEN + 10];
-	kaddr_str(a, ip, sizeof ip);
-	snprintf(buf, sizeof buf, a->family == KADDR_V6 ? "[%s]:%u" : "%s:%u", ip, port);
-	return json_string(buf);
-}
-
-static int top_cmp(const void *a, const void *b)
-{
-	const struct top_port *x = a, *y = b;
-	return x->n != y->n ? (x->n < y->n ? 1 : -1) : (int)x->port - (int)y->port;
-}
-
-static void evidence_ports(json_t *ev, const struct source *e)
-{
-	json_t *top = json_array(), *iot = json_object();
-	struct top_port t[SCAN_TOP];
-	memcpy(t, e->top, sizeof t);
-	qsort(t, SCAN_TOP, sizeof *t, top_cmp);
-	for (int i = 0; i < SCAN_TOP && t[i].n; i++)
-		json_array_append_new(top, json_pack("{s:i, s:I}", "port", t[i].port, "count", (json_int_t)t[i].n));
-	for (size_t i = 0; i < N_IOT; i++)
-		if (e->iot[i]) {
-			char k[8];
-			snprintf(k, sizeof k, "%u", iot_ports[i]);
-			json_object_set_new(iot, k, json_integer(e->iot[i]));
-		}
-	json_object_set_new(ev, "top_ports", top);
-	json_object_set_new(ev, "iot_ports", iot);
-}
-
-static json_t *campaigns_json(const struct source *e)
-{
-	json_t *a = json_array();
-	for (int i = 0; i < N_CAMPAIGNS; i++)
-		if (e->campaign[i])
-			json_array_append_new(a, json_pack("{s:i, s:I, s:s}", "port", campaigns[i].port, "probes",
-							   (json_int_t)e->campaign[i], "name", campaigns[i].name_en));
-	return a;
-}
-
-static const char *scan_type(const struct scan *s, const struct source *e, uint32_t hosts, uint32_t ports)
-{
-	uint32_t mh = e->inbound ? s->in_min_hosts : s->min_hosts, mp = e->inbound ? s->in_min_ports : s->min_ports;
-	bool h = hosts >= mh, p = ports >= mp;
-	if (h && p)
-		return "horizontal+vertical";
-	if (h)
-		return "horizontal";
-	if (p)
-		return "vertical";
-	return e->mirai >= s->mirai_min ? "mirai-probes" : "probe";
-}
-
-static json_t *evidence(const struct scan *s, const struct source *e, uint32_t hosts, uint32_t ports, bool mirai)
-{
-	char ip[KADDR_STRLEN];
-	json_t *ev = json_object();
-	json_object_set_new(ev, "direction", json_string(e->inbound ? "inbound" : "outbound"));
-	json_object_set_new(ev, "source", json_string(kaddr_str(&e->addr, ip, sizeof ip)));
-	json_object_set_new(ev, "scan_type", json_string(scan_type(s, e, hosts, ports)));
-	json_object_set_new(ev, "window_start", ts_json(e->win_start));
-	json_object_set_new(ev, "window_end", ts_json(e->win_end));
-	json_object_set_new(ev, "window_seconds", json_integer((json_int_t)(s->window_us / 1000000u)));
-	json_object_set_new(ev, "attempts", json_integer(e->attempts));
-	json_object_set_new(ev, "answered", json_integer(e->answered));
-	json_object_set_new(ev, "unanswered", json_integer(e->unanswered));
-	json_object_set_new(ev, "unanswered_remote", json_integer(e->unanswered_remote));
-	json_object_set_new(ev, "distinct_hosts", json_integer(hosts));
-	json_object_set_new(ev, "distinct_ports", json_integer(ports));
-	json_object_set_new(ev, "counts_approximate", json_boolean(e->hosts.overflow || e->ports.overflow));
-	evidence_ports(ev, e);
-	json_object_set_new(ev, "mirai_seq_matches", json_integer(e->mirai));
-	json_object_set_new(ev, "mirai_like", json_boolean(mirai));
-	json_object_set_new(ev, "campaigns", campaigns_json(e));
-	json_t *samples = json_array();
-	for (int i = 0; i < e->n_sample; i++)
-		json_array_append_new(samples, target_json(&e->sample[i].a, e->sample[i].port));
-	json_object_set_new(ev, "sample_targets", samples);
-	json_object_set_new(ev, "first_seen", ts_json(e->first_us));
-	json_object_set_new(ev, "total_attempts", json_integer((json_int_t)e->total_attempts));
-	return ev;
-}
-
-static uint16_t top_port(const struct source *e)
-{
-	struct top_port t[SCAN_TOP];
-	memcpy(t, e->top, sizeof t);
-	qsort(t, SCAN_TOP, sizeof *t, top_cmp);
-	return t[0].port;
-}
-
-static int campaign_idx(const struct source *e)
-{
-	for (int i = 0; i < N_CAMPAIGNS; i++)
-		if (e->campaign[i])
-			return i;
-	return -1;
-}
-
-static void summary_out(struct event *ev, const struct source *e, const char *who, uint32_t hosts, uint32_t ports,
-			bool threshold, bool mirai, uint32_t win_s)
-{
-	char tgt[KADDR_STRLEN];
-	int c = campaign_idx(e);
-	if (!threshold && mirai) {
-		snprintf(ev->summary_en, sizeof ev->summary_en,
-			 "%s is scanning like Mirai: %u of its %u connection attempts within %u s carry Mirai's mark (sequence number = target address)",
-			 who, e->mirai, e->attempts, win_s);
-		snprintf(ev->summary_ja, sizeof ev->summary_ja,
-			 "%s がMiraiと同じ方法でスキャンを行っています: %u 秒以内の接続の試み %u 回のうち %u 回にMiraiの特徴（シーケンス番号＝宛先アドレス）があります",
-			 who, win_s, e->attempts, e->mirai);
-		return;
-	}
-	if (!threshold && c >= 0) {
-		kaddr_str(&e->campaign_dst, tgt, sizeof tgt);
-		snprintf(ev->summary_en, sizeof ev->summary_en, "%s probed %s on port %u/tcp, the port of the %s", who,
-			 tgt, campaigns[c].port, campaigns[c].name_en);
-		snprintf(ev->summary_ja, sizeof ev->summary_ja, "%s が %s のポート %u/tcp を探りました。%sで使われるポートです",
-			 who, tgt, campaigns[c].port, campaigns[c].name_ja);
-		return;
-	}
-	char mark_en[128] = "", mark_ja[160] = "";
-	if (e->mirai) {
-		snprintf(mark_en, sizeof mark_en, "; %u SYNs carry Mirai's mark (sequence number = target address)",
-			 e->mirai);
-		snprintf(mark_ja, sizeof mark_ja, "。%u 個のSYNにMiraiの特徴（シーケンス番号＝宛先アドレス）があります",
-			 e->mirai);
-	}
-	snprintf(ev->summary_en, sizeof ev->summary_en,
-		 "%s is scanning%s: %u unanswered connection attempts to %u address(es) on %u port(s) within %u s (top port %u)%s",
-		 who, mirai ? " like Mirai" : "", e->unanswered, hosts, ports, win_s, top_port(e), mark_en);
-	snprintf(ev->summary_ja, sizeof ev->summary_ja,
-		 "%s が%sスキャンを行っています: %u 秒以内に %u 個のアドレス・%u 個のポートへ、応答のない接続の試み %u 回（最多ポート %u）%s",
-		 who, mirai ? "Miraiと同じ方法で" : "", win_s, hosts, ports, e->unanswered, top_port(e), mark_ja);
-}
-
-static void summary_in(struct event *ev, const struct source *e, const char *who, uint32_t hosts, uint32_t ports,
-		       bool scanning, uint32_t win_s)
-{
-	char tgt[KADDR_STRLEN];
-	int c = campaign_idx(e);
-	if (!scanning && c >= 0) {
-		kaddr_str(&e->campaign_dst, tgt, sizeof tgt);
-		snprintf(ev->summary_en, sizeof ev->summary_en,
-			 "Remote host %s probed %s on port %u/tcp, the port of the %s%s", who, tgt, campaigns[c].port,
-			 campaigns[c].name_en, e->campaign_accepted ? "; the device accepted the connection" : "");
-		snprintf(ev->summary_ja, sizeof ev->summary_ja,
-			 "外部のホスト %s が %s のポート %u/tcp を探りました。%sで使われるポートです%s", who, tgt,
-			 campaigns[c].port, campaigns[c].name_ja, e->campaign_accepted ? "。機器は接続を受け付けました" : "");
-		return;
-	}
-	snprintf(ev->summary_en, sizeof ev->summary_en,
-		 "Remote host %s scanned the local network: %u unanswered attempts to %u local address(es) on %u port(s) within %u s",
-		 who, e->unanswered, hosts, ports, win_s);
-	snprintf(ev->summary_ja, sizeof ev->summary_ja,
-		 "外部のホスト %s がローカルネットワークをスキャンしました: %u 秒以内に %u 個のローカルアドレス・%u 個のポートへ、応答のない試み %u 回",
-		 who, win_s, hosts, ports, e->unanswered);
-}
-
-/* The local device an inbound event is about: the one host probed, if one. */
-static const struct kaddr *inbound_target(const struct source *e, bool scanning, uint32_t hosts)
-{
-	if (!scanning && campaign_idx(e) >= 0)
-		return &e->campaign_dst;
-	return hosts == 1 ? &e->one_host : NULL;
-}
-
-static void emit(struct scan *s, struct detect_ctx *ctx, struct source *e, enum severity sev, bool threshold,
-		 bool mirai, uint64_t now)
-{
-	bool scanning = threshold || mirai;
-	static const uint8_t kp_out[] = {5, 9, 21}, kp_in[] = {7, 14};
-	uint32_t hosts = dset_count(&e->hosts), ports = dset_count(&e->ports);
-	uint32_t win_s = (uint32_t)(s->window_us / 1000000u);
-	char who[256];
-	struct event ev;
-	if (e->inbound) {
-		const struct kaddr *t = inbound_target(e, scanning, hosts);
-		struct device *d = t ? detect_device_by_ip(ctx, t) : NULL;
-		detect_event_init(&ev, "scan", sev, d, t, now);
-		detect_event_key_points(&ev, kp_in, sizeof kp_in);
-		ev.peer_ip = e->addr;
-		char ip[KADDR_STRLEN];
-		summary_in(&ev, e, kaddr_str(&e->addr, ip, sizeof ip), hosts, ports, scanning, win_s);
-	} else {
-		struct device *d = detect_device_by_ip(ctx, &e->addr);
-		detect_event_init(&ev, "scan", sev, d, &e->addr, now);
-		detect_event_key_points(&ev, kp_out, sizeof kp_out);
-		if (!scanning && campaign_idx(e) >= 0) {
-			ev.peer_ip = e->campaign_dst;
-			ev.peer_port = e->campaign_port;
-		} else if (hosts == 1) {
-			ev.peer_ip = e->one_host;
-		}
-		label_of(d, &e->addr, who, sizeof who);
-		summary_out(&ev, e, who, hosts, ports, threshold, mirai, win_s);
-	}
-	if (ev.peer_ip.family) {
-		const char *n = detect_name_of(ctx, &ev.peer_ip);
-		if (n)
-			snprintf(ev.peer_name, sizeof ev.peer_name, "%s", n);
-	}
-	json_decref(ev.evidence);
-	ev.evidence = evidence(s, e, hosts, ports, mirai);
-	e->reported = true;
-	e->reported_us = now;
-	e->reported_sev = sev;
-	detect_emit(ctx, &ev);
-}
+/* ---- thresholds and incidents ---- */
 
 /* Does the local device listen on the campaign port it was probed on? */
 static bool campaign_target_listens(struct detect_ctx *ctx, const struct source *e)
@@ -520,45 +50,86 @@ static bool campaign_target_listens(struct detect_ctx *ctx, const struct source 
 	return false;
 }
 
+static void judge(const struct scan *s, struct detect_ctx *ctx, const struct source *e, struct scan_verdict *v)
+{
+	v->hosts = dset_count(&e->hosts);
+	v->ports = dset_count(&e->ports);
+	v->mirai = !e->inbound && e->mirai >= s->mirai_min;
+	v->campaign = campaign_idx(e) >= 0;
+	if (e->inbound) {
+		v->threshold = v->hosts >= s->in_min_hosts || v->ports >= s->in_min_ports;
+		v->sev = SEV_LOW;
+		if (v->campaign && campaign_target_listens(ctx, e))
+			v->sev = SEV_MEDIUM;
+	} else {
+		v->threshold = v->hosts >= s->min_hosts || v->ports >= s->min_ports;
+		v->sev = v->campaign || e->unanswered_remote ? SEV_HIGH : SEV_MEDIUM;
+		if (v->mirai)
+			v->sev = SEV_CRITICAL;
+	}
+}
+
+static bool doubled(uint32_t now, uint32_t then)
+{
+	return now >= 2 * (uint64_t)(then ? then : 1);
+}
+
+/* Has the incident grown materially since its last report? */
+static bool grown(const struct source *e, const struct scan_verdict *v)
+{
+	const struct scan_incident *inc = &e->inc;
+	return doubled(v->hosts, inc->hosts) || doubled(v->ports, inc->ports) ||
+	       (campaign_mask(e) & ~inc->campaign_mask) || (iot_mask(e) & ~inc->iot_mask) || (v->mirai && !inc->mirai);
+}
+
+/* Has anything changed since the last report? */
+static bool changed(const struct source *e)
+{
+	const struct scan_incident *inc = &e->inc;
+	return e->attempts != inc->attempts || e->answered != inc->answered || e->unanswered != inc->unanswered;
+}
+
+/* Is the open incident over: a window without an attempt? */
+static bool incident_over(const struct scan *s, const struct source *e, uint64_t now)
+{
+	return now > e->win_end + s->window_us;
+}
+
 /* Checks a source against the thresholds; reports if due. */
 static void evaluate(struct scan *s, struct detect_ctx *ctx, struct source *e, uint64_t now)
 {
-	uint32_t hosts = dset_count(&e->hosts), ports = dset_count(&e->ports);
-	bool mirai = !e->inbound && e->mirai >= s->mirai_min;
-	bool campaign = campaign_idx(e) >= 0;
-	bool threshold;
-	enum severity sev;
-	if (e->inbound) {
-		threshold = hosts >= s->in_min_hosts || ports >= s->in_min_ports;
-		sev = SEV_LOW;
-		if (campaign && campaign_target_listens(ctx, e))
-			sev = SEV_MEDIUM;
-	} else {
-		threshold = hosts >= s->min_hosts || ports >= s->min_ports;
-		sev = campaign || e->unanswered_remote ? SEV_HIGH : SEV_MEDIUM;
-		if (mirai)
-			sev = SEV_CRITICAL;
+	struct scan_verdict v;
+	judge(s, ctx, e, &v);
+	const struct scan_incident *inc = &e->inc;
+	if (!inc->id) {
+		if (v.threshold || v.mirai || v.campaign)
+			scan_report(s, ctx, e, &v, SCAN_FIRST, now);
+		return;
 	}
-	if (!threshold && !mirai && !campaign)
+	if (incident_over(s, e, now)) /* its final report comes from scan_incident_end() */
 		return;
-	/* within the repeat time (0: ever) only a higher severity, or a first
-	 * threshold after a probe or Mirai-marked SYNs, is news */
-	bool fresh = !e->reported || (s->repeat_us && now >= e->reported_us + s->repeat_us);
-	if (!fresh && sev <= e->reported_sev && (!threshold || e->reported_threshold))
-		return;
-	e->reported_threshold = threshold || (!fresh && e->reported_threshold);
-	emit(s, ctx, e, sev, threshold, mirai, now);
+	bool escalated = v.sev > inc->sev || (v.threshold && !inc->threshold);
+	bool grew = s->update_us && now >= inc->us + s->update_us && grown(e, &v);
+	bool repeat = s->repeat_us && now >= inc->us + s->repeat_us && e->attempts != inc->attempts;
+	if (escalated || grew || repeat)
+		scan_report(s, ctx, e, &v, SCAN_UPDATE, now);
+}
+
+/* The final report carries the time of the incident's last activity (its
+ * last attempt, or a later report), not the time its end was noticed. */
+void scan_incident_end(struct scan *s, struct detect_ctx *ctx, struct source *e, uint64_t now)
+{
+	pend_age(s, e, now, true);
+	if (e->inc.id && changed(e)) {
+		struct scan_verdict v;
+		judge(s, ctx, e, &v);
+		scan_report(s, ctx, e, &v, SCAN_FINAL, e->win_end > e->inc.us ? e->win_end : e->inc.us);
+	}
+	memset(&e->inc, 0, sizeof e->inc);
+	window_reset(e, now);
 }
 
 /* ---- the packet path ---- */
-
-static int campaign_of(uint16_t port)
-{
-	for (int i = 0; i < N_CAMPAIGNS; i++)
-		if (campaigns[i].port == port)
-			return i;
-	return -1;
-}
 
 static bool mirai_mark(const struct packet *p)
 {
@@ -578,24 +149,17 @@ static struct source *attempt_source(struct scan *s, struct detect_ctx *ctx, con
 		return NULL;
 	if (!src_local && (!dst_local || !s->inbound))
 		return NULL;
-	struct source *e = src_get(s, src, !src_local, now);
+	struct source *e = src_get(s, ctx, src, !src_local, now);
 	if (pend_age(s, e, now, false))
 		evaluate(s, ctx, e, now); /* the window that is about to end */
-	if (e->attempts == 0 || now > e->win_start + s->window_us)
+	if (e->inc.id && incident_over(s, e, now))
+		scan_incident_end(s, ctx, e, now);
+	/* an open incident keeps its window; else a new one starts after scan.window */
+	if (e->attempts == 0 || (!e->inc.id && now > e->win_start + s->window_us))
 		window_reset(e, now);
 	if (now > e->win_end)
 		e->win_end = now;
 	return e;
-}
-
-static void count_attempt(struct source *e, uint16_t port)
-{
-	e->attempts++;
-	e->total_attempts++;
-	top_add(e, port);
-	for (size_t i = 0; i < N_IOT; i++)
-		if (iot_ports[i] == port)
-			e->iot[i]++;
 }
 
 static void on_syn(struct scan *s, struct detect_ctx *ctx, const struct detect_packet *dp)
@@ -693,17 +257,22 @@ static void on_unreachable(struct scan *s, struct detect_ctx *ctx, const struct 
 	evaluate(s, ctx, e, now);
 }
 
-/* Ages the pending SYNs of one set per packet, so quiet sources report too. */
+/* Visits one set per packet: ages pending SYNs, so quiet sources report
+ * too, and ends incidents whose window passed without an attempt. */
 static void sweep(struct scan *s, struct detect_ctx *ctx, uint64_t now)
 {
 	struct source *set = &s->v[(size_t)s->sweep * SCAN_WAYS];
 	s->sweep = (s->sweep + 1) & (s->nsets - 1);
 	for (int i = 0; i < SCAN_WAYS; i++) {
 		struct source *e = &set[i];
-		if (e->used && e->p_n && e->pend[e->p_head].ts_us + s->wait_us <= now) {
+		if (!e->used)
+			continue;
+		if (e->p_n && e->pend[e->p_head].ts_us + s->wait_us <= now) {
 			pend_age(s, e, now, false);
 			evaluate(s, ctx, e, now);
 		}
+		if (e->inc.id && incident_over(s, e, now))
+			scan_incident_end(s, ctx, e, now);
 	}
 }
 
@@ -727,15 +296,20 @@ static void scan_packet(void *state, struct detect_ctx *ctx, const struct detect
 	}
 }
 
+/* End of the input: pending SYNs count, open incidents end. */
 static void scan_finish(void *state, struct detect_ctx *ctx, uint64_t ts_us)
 {
 	struct scan *s = state;
 	for (size_t i = 0; i < (size_t)s->nsets * SCAN_WAYS; i++) {
 		struct source *e = &s->v[i];
-		if (e->used && e->p_n) {
-			pend_age(s, e, ts_us, true);
-			evaluate(s, ctx, e, ts_us > e->last_us ? ts_us : e->last_us);
-		}
+		uint64_t t = ts_us > e->last_us ? ts_us : e->last_us;
+		if (!e->used || (!e->p_n && !e->inc.id))
+			continue;
+		pend_age(s, e, t, true);
+		if (!e->inc.id)
+			evaluate(s, ctx, e, t);
+		else
+			scan_incident_end(s, ctx, e, t);
 	}
 }
 
@@ -746,6 +320,7 @@ static void *scan_create(struct detect_ctx *ctx, char *err, size_t errsz)
 	bool ok = true;
 	uint32_t window = detect_param_u32(ctx, "window", 60, &ok);
 	uint32_t repeat = detect_param_u32(ctx, "repeat", 600, &ok);
+	uint32_t update = detect_param_u32(ctx, "update_interval", 60, &ok);
 	double wait = detect_param_double(ctx, "answer_wait", 3.0, &ok);
 	uint32_t max_sources = detect_param_u32(ctx, "max_sources", 4096, &ok);
 	struct scan cfg = {
@@ -756,16 +331,17 @@ static void *scan_create(struct detect_ctx *ctx, char *err, size_t errsz)
 		.mirai_min = detect_param_u32(ctx, "mirai_min", 3, &ok),
 		.inbound = detect_param_bool(ctx, "inbound", true, &ok),
 	};
-	if (!ok || window == 0 || window > 86400 || repeat > 30 * 86400 || wait > 600 || max_sources < SCAN_WAYS ||
-	    max_sources > (1u << 22) || !cfg.min_hosts || !cfg.min_ports || !cfg.in_min_hosts || !cfg.in_min_ports ||
-	    !cfg.mirai_min) {
+	if (!ok || window == 0 || window > 86400 || repeat > 30 * 86400 || update > 86400 || wait > 600 ||
+	    max_sources < SCAN_WAYS || max_sources > (1u << 22) || !cfg.min_hosts || !cfg.min_ports ||
+	    !cfg.in_min_hosts || !cfg.in_min_ports || !cfg.mirai_min) {
 		snprintf(err, errsz,
-			 "scan: bad parameter (window 1..86400 s, repeat <= 2592000 s, answer_wait <= 600 s, "
-			 "max_sources 8..4194304, thresholds >= 1, inbound yes/no)");
+			 "scan: bad parameter (window 1..86400 s, repeat <= 2592000 s, update_interval <= 86400 s, "
+			 "answer_wait <= 600 s, max_sources 8..4194304, thresholds >= 1, inbound yes/no)");
 		return NULL;
 	}
 	cfg.window_us = (uint64_t)window * 1000000u;
 	cfg.repeat_us = (uint64_t)repeat * 1000000u;
+	cfg.update_us = (uint64_t)update * 1000000u;
 	cfg.wait_us = (uint64_t)(wait * 1e6);
 	cfg.nsets = 1;
 	while ((uint64_t)cfg.nsets * SCAN_WAYS < max_sources)

@@ -3,8 +3,9 @@
 # and flood events (written by the test_share_fixture program through the
 # store API) as a STIX 2.1 bundle, which tests/cli/stix_check.py validates
 # against the spec's required properties; then the exact contents, the
-# options, the error paths, and - once detectors emit c2/scan events - a
-# capture analysed end to end.
+# options, the error paths, and a capture analysed end to end: the source
+# of an inbound scan is the scanner, an incident's updates and final report
+# are not counted again, floods from forged addresses are not exported.
 . "$(dirname "$0")/../lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
@@ -113,7 +114,12 @@ expect_eq "bad config" "$?" 2
 expect_eq "empty --name" "$?" 2
 "$KOBAN" share --help | grep -q "usage: koban share" && ok || fail "--help"
 
-# --- end to end, once detectors report c2/scan events for this capture ---
+# --- end to end: a capture analysed, then exported ---
+# 192.168.1.50 scans 249 internet hosts (one incident: a first and a final
+# report); 198.51.100.200 scans 12 local addresses (inbound: the scanner is
+# the source, not the local targets); 192.168.1.61 floods 198.51.100.9;
+# the device with MAC 02:00:00:00:00:62 (seen as 192.168.1.62) floods
+# 198.51.100.10 from the forged address 203.0.113.250 (not exported).
 python3 - "$work/lab.pcap" <<'EOF'
 import struct, sys
 def csum(b):
@@ -122,33 +128,67 @@ def csum(b):
     while s >> 16: s = (s & 0xffff) + (s >> 16)
     return ~s & 0xffff
 def ip4(a): return bytes(int(x) for x in a.split("."))
-def pkt(src, dst, proto, payload):
+def pkt(src, dst, proto, payload, mac=0x50):
     h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 1, 0, 64, proto, 0, ip4(src), ip4(dst))
     h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
-    eth = b"\x00\x11\x22\x33\x44\x55" + b"\x02\x00\x00\x00\x00\x50" + b"\x08\x00"
+    eth = b"\x00\x11\x22\x33\x44\x55" + bytes([2, 0, 0, 0, 0, mac]) + b"\x08\x00"
     return eth + h + payload
-def tcp_syn(src, dst, sport, dport):
-    return pkt(src, dst, 6, struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 0x50, 0x02, 1024, 0, 0))
-def dns_q(src, dst, name):
+def tcp_syn(src, dst, sport, dport, mac=0x50):
+    return pkt(src, dst, 6, struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 0x50, 0x02, 1024, 0, 0), mac)
+def udp(src, dst, sport, dport, data, mac):
+    return pkt(src, dst, 17, struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data, mac)
+def dns_q(src, dst, name, mac=0x50):
     q = struct.pack("!HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0)
     q += b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0" + struct.pack("!HH", 1, 1)
-    return pkt(src, dst, 17, struct.pack("!HHHH", 40000, 53, 8 + len(q), 0) + q)
+    return udp(src, dst, 40000, 53, q, mac)
+t0 = 1714521600 * 1000000
+frames = [(t0, dns_q("192.168.1.50", "192.168.1.1", "c2.example")),
+          (t0 + 10000, tcp_syn("192.168.1.50", "198.51.100.7", 40001, 23))]
+frames += [(t0 + 20000 + i * 10000, tcp_syn("192.168.1.50", "203.0.113.%d" % i, 41000 + i, 23)) for i in range(1, 250)]
+frames += [(t0 + 3000000 + i * 10000, tcp_syn("198.51.100.200", "192.168.1.%d" % (100 + i), 50000 + i, 23, 0x99))
+           for i in range(12)]
+frames.append((t0 + 4000000, dns_q("192.168.1.61", "192.168.1.1", "time.example", 0x61)))
+frames.append((t0 + 4000000, dns_q("192.168.1.62", "192.168.1.1", "time.example", 0x62)))
+for i in range(300):
+    frames.append((t0 + 4100000 + i * 3000, udp("192.168.1.61", "198.51.100.9", 30000, 27015, b"x" * 32, 0x61)))
+    frames.append((t0 + 4100001 + i * 3000, udp("203.0.113.250", "198.51.100.10", 30000, 27015, b"y" * 32, 0x62)))
 out = open(sys.argv[1], "wb")
 out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-t = 1714521600
-frames = [dns_q("192.168.1.50", "192.168.1.1", "c2.example"), tcp_syn("192.168.1.50", "198.51.100.7", 40001, 23)]
-frames += [tcp_syn("192.168.1.50", "203.0.113.%d" % i, 41000 + i, 23) for i in range(1, 250)]
-for i, f in enumerate(frames):
-    out.write(struct.pack("<IIII", t + i // 100, (i % 100) * 10000, len(f), len(f)) + f)
+for ts, f in sorted(frames, key=lambda x: x[0]):
+    out.write(struct.pack("<IIII", ts // 1000000, ts % 1000000, len(f), len(f)) + f)
 EOF
-"$KOBAN" analyze --out "$work/lab" "$work/lab.pcap" >/dev/null 2>&1
-n=$("$KOBAN" events "$work/lab" --json 2>/dev/null | grep -cE '"kind": ?"(c2|scan)"')
-if [ "${n:-0}" -gt 0 ]; then
-	"$KOBAN" share "$work/lab" --stix "$work/lab.json" 2>/dev/null
-	check_py "$work/lab.json" >/dev/null 2>&1
-	expect_eq "bundle from analysed capture passes the checks" "$?" 0
-else
-	echo "note: no c2/scan events from the analysed capture yet (detectors pending); end-to-end part skipped"
-fi
+printf 'flood.window = 1\nflood.min_pps = 100\n' >"$work/lab.conf"
+"$KOBAN" analyze --out "$work/lab" --config "$work/lab.conf" "$work/lab.pcap" >/dev/null 2>&1
+expect_eq "analyze the capture" "$?" 0
+events() { # PYTHON-EXPRESSION over the list E of events
+	python3 -c "import json,sys; E=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]; print($1)" \
+		"$work/lab/events.jsonl"
+}
+expect_eq "outbound scan: first and final report of one incident" \
+	"$(events "[(e['evidence']['report'], e['evidence']['incident']) for e in E if e['kind']=='scan' and e['evidence']['direction']=='outbound']")" \
+	"[('first', 1), ('final', 1)]"
+expect_eq "inbound scan reported without a local device" \
+	"$(events "[(e['device']['ip'], e['peer']['ip']) for e in E if e['kind']=='scan' and e['evidence']['direction']=='inbound']")" \
+	"[(None, '198.51.100.200')]"
+expect_eq "forged-source flood reported by MAC only" \
+	"$(events "sorted({(e['device']['mac'], e['device']['ip'], e['evidence']['spoofed_source']) for e in E if e['kind']=='flood'})")" \
+	"[('02:00:00:00:00:61', '192.168.1.61', False), ('02:00:00:00:00:62', None, True)]"
+"$KOBAN" share "$work/lab" --stix "$work/lab.json" 2>"$work/lab.err"
+expect_eq "share the analysed capture" "$?" 0
+check_py "$work/lab.json" >"$work/lab.check" 2>&1
+expect_eq "bundle from analysed capture passes the checks" "$?" 0
+lab_json=$(tail -n 1 "$work/lab.check")
+obs() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['observed'].get(sys.argv[2]))" "$lab_json" "$1"; }
+expect_eq "outbound scanner observed once (its updates and final report are the same incident)" \
+	"$(obs "scanning 192.168.1.50")" 1
+expect_eq "inbound scan: the scanner is the observed source" "$(obs "scanning 198.51.100.200")" 1
+expect_eq "inbound scan: no local target exported as a scanner" \
+	"$(python3 -c "import json,sys; print(sorted(k for k in json.loads(sys.argv[1])['observed'] if '192.168.1.1' in k))" "$lab_json")" "[]"
+expect_eq "flooding device observed" "$(obs "flooding 192.168.1.61")" 1
+expect_eq "no forged or victim address exported" \
+	"$(python3 -c "import json,sys; print(sorted(json.loads(sys.argv[1])['observed']))" "$lab_json")" \
+	"['flooding 192.168.1.61', 'scanning 192.168.1.50', 'scanning 198.51.100.200']"
+check "forged-source flood (first and final report) skipped with its reason" \
+	grep -q "2 flood event(s) from forged source addresses not exported: their sender is known only by its MAC" "$work/lab.err"
 
 summary

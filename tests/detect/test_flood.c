@@ -2,8 +2,11 @@
  * frames: the packet floor at and one below, the device's own baseline (a
  * device busy all the time vs one that suddenly floods), critical rates, SYN
  * floods vs completed handshakes, targets that answer, reflection and
- * forged-source requests, repeat suppression, ICMP, eviction under a spray of
- * targets, bad parameters. */
+ * forged-source requests, incident reports (first, update when the peak
+ * rises by half at and around that boundary and flood.update_interval, at
+ * once when critical, periodic updates, the final report at the end or
+ * after the incident's gap), ICMP, eviction under a spray of targets, bad
+ * parameters. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,6 +229,8 @@ static void test_critical(void)
 	burst(UDP_OUT, VICTIM, 2000, 2); /* rising to critical is reported at once */
 	CHECK_INT(count_kind("flood"), 2);
 	CHECK_STR(sev(nth("flood", 1)), "critical");
+	CHECK_STR(json_string_value(ev_get(nth("flood", 1), "report")), "update");
+	CHECK_INT(json_integer_value(ev_get(nth("flood", 1), "incident")), 1);
 	stop();
 
 	/* a device busy at 2000/s all along still alarms at the critical rate */
@@ -378,9 +383,121 @@ static void test_repeat(void)
 	CHECK_INT(count_kind("flood"), 2);
 	json_t *ev = nth("flood", 1);
 	CHECK(json_integer_value(ev_get(ev, "incident_packets")) > 5000);
+	CHECK_STR(json_string_value(ev_get(ev, "report")), "update");
+	CHECK_INT(json_integer_value(ev_get(ev, "incident")), 1);
 	/* another target is another incident */
 	burst(UDP_OUT, "203.0.113.10", 200 * 3, 3);
 	CHECK_INT(count_kind("flood"), 3);
+	CHECK_STR(json_string_value(ev_get(nth("flood", 2), "report")), "first");
+	CHECK_INT(json_integer_value(ev_get(nth("flood", 2), "incident")), 2);
+	stop();
+}
+
+/* One UDP packet to the victim at time ts. */
+static void one(uint64_t ts)
+{
+	uint8_t buf[256];
+	feed_at(ts, buf, frame(buf, UDP_OUT, 0, VICTIM));
+}
+
+static const char *ev_str(json_t *ev, const char *key)
+{
+	return json_string_value(ev_get(ev, key));
+}
+
+/* Updates when the peak rate has risen by half since the last report (not
+ * by less), at most once per flood.update_interval (60 s); the final report
+ * at the end of the input, only if more was sent since the last report. */
+static void test_updates(void)
+{
+	start("flood.window=2;flood.min_pps=100");
+	quiet(30);
+	burst(UDP_OUT, VICTIM, 400, 2); /* first report at 30.995 s, peak 200 */
+	CHECK_INT(count_kind("flood"), 1);
+	CHECK_INT(json_integer_value(ev_get(nth("flood", 0), "peak_pps")), 200);
+	CHECK_STR(ev_str(nth("flood", 0), "report"), "first");
+	for (int i = 0; i < 70; i++) /* +49.5 % in every second: no update */
+		burst(UDP_OUT, VICTIM, 299, 1);
+	CHECK_INT(count_kind("flood"), 1);
+	burst(UDP_OUT, VICTIM, 300, 1); /* +50 %, after the interval */
+	CHECK_INT(count_kind("flood"), 2);
+	json_t *ev = nth("flood", 1);
+	CHECK_STR(ev_str(ev, "report"), "update");
+	CHECK_INT(json_integer_value(ev_get(ev, "incident")), 1);
+	CHECK_INT(json_integer_value(ev_get(ev, "peak_pps")), 300);
+	CHECK_STR(sev(ev), "high");
+	burst(UDP_OUT, VICTIM, 100 * 5, 5);
+	engine_finish(eng);
+	CHECK_INT(count_kind("flood"), 3);
+	ev = nth("flood", 2);
+	CHECK_STR(ev_str(ev, "report"), "final");
+	CHECK_INT(json_integer_value(ev_get(ev, "incident")), 1);
+	CHECK_INT(json_integer_value(ev_get(ev, "peak_pps")), 300);
+	CHECK_INT(json_integer_value(ev_get(ev, "incident_packets")), 400 + 299 * 70 + 300 + 500);
+	CHECK_STR(ev_str(ev, "incident_start"), "2023-11-14T22:13:50.000Z");
+	const char *en = json_string_value(json_object_get(json_object_get(ev, "summary"), "en"));
+	CHECK(en && strstr(en, "flooded") && strstr(en, "(final report)"));
+	stop();
+
+	/* the interval boundary: the peak doubles at once, reported at 60 s */
+	start("flood.window=2;flood.min_pps=100");
+	quiet(30);
+	burst(UDP_OUT, VICTIM, 200, 1); /* first report at 30.995 s */
+	burst(UDP_OUT, VICTIM, 400 * 60, 60); /* 31.0 .. 90.9975 s, 2.5 ms apart */
+	CHECK_INT(count_kind("flood"), 2); /* at the packet 60 s after the first report, not the one before */
+	CHECK(nth("flood", 1) && strcmp(json_string_value(json_object_get(nth("flood", 1), "ts")),
+					 "2023-11-14T22:14:50.995Z") == 0);
+	CHECK_INT(json_integer_value(ev_get(nth("flood", 1), "peak_pps")), 400);
+	engine_finish(eng);
+	CHECK_INT(count_kind("flood"), 3);
+	stop();
+
+	/* nothing sent after the first report: no final report */
+	start("flood.window=2;flood.min_pps=100");
+	quiet(30);
+	burst(UDP_OUT, VICTIM, 200, 1);
+	CHECK_INT(count_kind("flood"), 1);
+	engine_finish(eng);
+	CHECK_INT(count_kind("flood"), 1);
+	stop();
+}
+
+/* An incident ends after max(flood.repeat, flood.window) seconds without
+ * flooding (exactly that still goes on): the final report comes with the
+ * next packet; a later flood is a new incident. */
+static void test_incident_end(void)
+{
+	start("flood.window=2;flood.min_pps=100;flood.repeat=30;flood.max_trackers=8");
+	quiet(30);
+	burst(UDP_OUT, VICTIM, 600, 3); /* flooding from 30.995 to 32.995 s */
+	CHECK_INT(count_kind("flood"), 1);
+	uint64_t last = T0 + 32995000;
+	one(last + 30000000);
+	CHECK_INT(count_kind("flood"), 1);
+	one(last + 30000001);
+	CHECK_INT(count_kind("flood"), 2);
+	json_t *ev = nth("flood", 1);
+	CHECK_STR(ev_str(ev, "report"), "final");
+	CHECK_STR(ev_str(ev, "incident_end"), "2023-11-14T22:13:52.995Z");
+	CHECK_STR(json_string_value(json_object_get(ev, "ts")), "2023-11-14T22:13:52.995Z"); /* not when it was seen over */
+	CHECK_INT(json_integer_value(ev_get(ev, "incident_packets")), 600 + 1);
+	now_us = last + 40000000;
+	burst(UDP_OUT, VICTIM, 400, 2);
+	CHECK_INT(count_kind("flood"), 3);
+	CHECK_STR(ev_str(nth("flood", 2), "report"), "first");
+	CHECK_INT(json_integer_value(ev_get(nth("flood", 2), "incident")), 2);
+	/* its tracker evicted (8 other targets, one set): its final report first */
+	burst(UDP_OUT, "198.51.100.1", 20, 2);
+	for (int i = 0; i < 8; i++) {
+		char ip[32];
+		snprintf(ip, sizeof ip, "198.51.100.%d", 10 + i);
+		burst(UDP_OUT, ip, 1, 1);
+	}
+	CHECK_INT(count_kind("flood"), 4);
+	CHECK_STR(ev_str(nth("flood", 3), "report"), "final");
+	CHECK_INT(json_integer_value(ev_get(nth("flood", 3), "incident")), 2);
+	engine_finish(eng);
+	CHECK_INT(count_kind("flood"), 4);
 	stop();
 }
 
@@ -406,13 +523,14 @@ static void test_params(void)
 {
 	char err[256] = "";
 	const char *bad[] = {"flood.bogus=1",	      "flood.window=0",	    "flood.window=61", "flood.min_pps=x",
-			     "flood.baseline_factor=-1", "flood.max_trackers=2", "flood.min_pps=0"};
+			     "flood.baseline_factor=-1", "flood.max_trackers=2", "flood.min_pps=0",
+			     "flood.update_interval=86401"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct engine *e = engine_with(bad[i], err, sizeof err);
 		CHECK(e == NULL);
 		engine_free(e);
 	}
-	struct engine *e = engine_with("flood.window=5;flood.min_bps=1000000;flood.max_reply_ratio=0.5", err, sizeof err);
+	struct engine *e = engine_with("flood.window=5;flood.min_bps=1000000;flood.max_reply_ratio=0.5;flood.update_interval=0", err, sizeof err);
 	CHECK(e != NULL);
 	engine_free(e);
 }
@@ -429,6 +547,8 @@ int main(void)
 	test_reflection();
 	test_spoofed_requests();
 	test_repeat();
+	test_updates();
+	test_incident_end();
 	test_eviction();
 	test_params();
 	return test_summary();

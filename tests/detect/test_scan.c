@@ -1,9 +1,12 @@
 /* test_scan.c - the scan detector through the real engine on hand-made
  * frames: every threshold at and one below, the answer wait, window expiry,
- * Mirai's sequence-number mark, inbound scans, 9530/9673 probes, repeat
- * suppression, UDP scans seen through ICMP port unreachables (and garbage
- * quoted in ICMP errors), eviction under a flood of sources, busy but benign
- * devices, bad parameters. */
+ * Mirai's sequence-number mark, inbound scans, 9530/9673 probes, incident
+ * reports (first, update on doubling / new ports / the Mirai trait at and
+ * around the doubling and scan.update_interval boundaries, periodic
+ * updates, the final report after a quiet window or at the end), UDP scans
+ * seen through ICMP port unreachables (and garbage quoted in ICMP errors),
+ * eviction under a flood of sources, busy but benign devices, bad
+ * parameters. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -294,15 +297,31 @@ static void test_mirai(void)
 	CHECK_STR(sev(ev), "critical");
 	CHECK_INT(evi(ev, "mirai_seq_matches"), 3);
 	CHECK(json_is_true(json_object_get(json_object_get(ev, "evidence"), "mirai_like")));
-	/* the scan goes on: one more event when it crosses a threshold, then none */
+	CHECK_STR(evs(ev, "report"), "first");
+	CHECK_INT(evi(ev, "incident"), 1);
+	/* the scan goes on: an update at once when it crosses a threshold (its
+	 * scope), then none within scan.update_interval, and the final report */
 	for (int i = 3; i < 60; i++)
 		mirai_syn(i, i % 2 ? 23 : 2323, true);
-	engine_finish(eng);
 	CHECK_INT(count_kind("scan"), 2);
+	engine_finish(eng);
+	CHECK_INT(count_kind("scan"), 3);
 	ev = nth("scan", 1);
 	CHECK_STR(sev(ev), "critical");
 	CHECK_STR(evs(ev, "scan_type"), "horizontal");
-	CHECK(evi(ev, "distinct_hosts") >= 20 && evi(ev, "mirai_seq_matches") > 20);
+	CHECK_STR(evs(ev, "report"), "update");
+	CHECK_INT(evi(ev, "incident"), 1);
+	CHECK(evi(ev, "distinct_hosts") == 20 && evi(ev, "mirai_seq_matches") > 20);
+	ev = nth("scan", 2);
+	CHECK_STR(sev(ev), "critical");
+	CHECK_STR(evs(ev, "report"), "final");
+	CHECK_INT(evi(ev, "incident"), 1);
+	CHECK_INT(evi(ev, "mirai_seq_matches"), 60);
+	CHECK_INT(evi(ev, "attempts"), 60);
+	CHECK(evi(ev, "distinct_hosts") >= 55 && evi(ev, "distinct_hosts") <= 65); /* approximate beyond 32 */
+	CHECK(json_is_true(json_object_get(json_object_get(ev, "evidence"), "counts_approximate")));
+	const char *en = json_string_value(json_object_get(json_object_get(ev, "summary"), "en"));
+	CHECK(en && strstr(en, "(final report)"));
 	stop();
 
 	/* the mark raises a threshold scan to critical; random sequence numbers do not */
@@ -386,29 +405,182 @@ static void test_campaign_ports(void)
 	CHECK_INT(json_integer_value(json_object_get(json_object_get(ev, "peer"), "port")), 9673);
 	c = json_array_get(json_object_get(json_object_get(ev, "evidence"), "campaigns"), 0);
 	CHECK(strstr(json_string_value(json_object_get(c, "name")), "XTC") != NULL);
-	/* a full scan after the probe is news (its scope), once */
+	/* a full scan after the probe is news (its scope), once; the update
+	 * keeps the first report's device and peer, so the alert layer folds it */
 	scan_hosts(0, 30, 23);
 	CHECK_INT(count_kind("scan"), 2);
-	CHECK_STR(evs(nth("scan", 1), "scan_type"), "horizontal");
-	CHECK_STR(sev(nth("scan", 1)), "high");
-	CHECK_INT(evi(nth("scan", 1), "distinct_hosts"), 20);
+	ev = nth("scan", 1);
+	CHECK_STR(evs(ev, "scan_type"), "horizontal");
+	CHECK_STR(evs(ev, "report"), "update");
+	CHECK_INT(evi(ev, "incident"), 1);
+	CHECK_STR(sev(ev), "high");
+	CHECK_INT(evi(ev, "distinct_hosts"), 20);
+	CHECK_STR(peer_ip(ev), "198.51.100.77");
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(ev, "peer"), "port")), 9673);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(ev, "device"), "ip")), DEV_IP);
 	stop();
 }
 
-static void test_repeat(void)
+static const char *summary_en(json_t *ev)
 {
-	start(NULL);
-	scan_hosts(0, 25, 23);
+	const char *s = json_string_value(json_object_get(json_object_get(ev, "summary"), "en"));
+	return s ? s : "";
+}
+
+static size_t n_campaigns(json_t *ev)
+{
+	return json_array_size(json_object_get(json_object_get(ev, "evidence"), "campaigns"));
+}
+
+/* Updates: once the distinct hosts have doubled since the last report, at
+ * most once per scan.update_interval (60 s); new IoT ports are growth too;
+ * the end of the input gives the final report. */
+static void test_update_doubling(void)
+{
+	start("scan.min_hosts=8");
+	scan_hosts(0, 8, 23);
 	CHECK_INT(count_kind("scan"), 1);
-	now_us += 120000000;
-	scan_hosts(25, 25, 23);
+	now_us += 30000000;
+	scan_hosts(8, 1, 23);
+	now_us += 30000000; /* 60 s after the first report; gaps under a window: the incident goes on */
+	scan_hosts(9, 6, 23); /* 15 hosts: not doubled */
 	CHECK_INT(count_kind("scan"), 1);
-	now_us += 600000000;
-	scan_hosts(50, 25, 2323);
+	scan_hosts(15, 1, 23); /* 16: doubled */
 	CHECK_INT(count_kind("scan"), 2);
 	json_t *ev = nth("scan", 1);
-	CHECK_INT(evi(ev, "total_attempts"), 70);
-	CHECK_INT(evi(ev, "distinct_hosts"), 20);
+	CHECK_STR(evs(ev, "report"), "update");
+	CHECK_INT(evi(ev, "incident"), 1);
+	CHECK_INT(evi(ev, "distinct_hosts"), 16);
+	CHECK_INT(evi(ev, "attempts"), 16); /* the window does not restart while the incident is open */
+	CHECK(strstr(summary_en(ev), "(update)") != NULL);
+	stop();
+
+	start("scan.min_hosts=8");
+	scan_hosts(0, 8, 23);
+	uint64_t t1 = now_us; /* the first report: at the 8th RST */
+	scan_hosts(8, 8, 23); /* doubled at once: not before the interval */
+	CHECK_INT(count_kind("scan"), 1);
+	now_us = t1 + 60000000 - 2000;
+	tcp(DEV, DEV_IP, 31000, GW, "198.51.100.17", 23, 0x02, 1); /* t1 + 60 s - 1 ms */
+	CHECK_INT(count_kind("scan"), 1);
+	tcp(GW, "198.51.100.17", 23, DEV, DEV_IP, 31000, 0x14, 0); /* t1 + 60 s */
+	CHECK_INT(count_kind("scan"), 2);
+	CHECK_INT(evi(nth("scan", 1), "distinct_hosts"), 17);
+	uint64_t t2 = now_us;
+	scan_hosts(17, 1, 2323); /* a new IoT port: reported 60 s after the update */
+	now_us = t2 + 59000000;
+	scan_hosts(18, 1, 23);
+	CHECK_INT(count_kind("scan"), 2);
+	now_us = t2 + 60000000;
+	scan_hosts(19, 1, 23);
+	CHECK_INT(count_kind("scan"), 3);
+	ev = nth("scan", 2);
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(json_object_get(ev, "evidence"), "iot_ports"), "2323")), 1);
+	CHECK_INT(evi(ev, "incident"), 1);
+	scan_hosts(20, 2, 23);
+	engine_finish(eng);
+	CHECK_INT(count_kind("scan"), 4);
+	ev = nth("scan", 3);
+	CHECK_STR(evs(ev, "report"), "final");
+	CHECK_INT(evi(ev, "incident"), 1);
+	CHECK_STR(sev(ev), "high");
+	CHECK_INT(evi(ev, "distinct_hosts"), 22);
+	CHECK_INT(evi(ev, "distinct_ports"), 2);
+	CHECK(strstr(summary_en(ev), "(final report)") != NULL);
+	stop();
+}
+
+/* An incident ends after a window without an attempt (one at exactly the
+ * window still goes on): the final report comes with the next packet; the
+ * next scan is a new incident; no final report when nothing changed. */
+static void test_incident_end(void)
+{
+	uint8_t buf[128];
+	start("scan.min_hosts=8;scan.max_sources=8"); /* one set: every packet sweeps it */
+	scan_hosts(0, 10, 23);
+	CHECK_INT(count_kind("scan"), 1);
+	uint64_t last = now_us - 1000; /* the last SYN */
+	now_us = last + 60000000 - 1000;
+	feed(buf, pg_udp(buf, CAM, GW, CAM_IP, 5000, "203.0.113.80", 53, "x", 1)); /* last + 60 s */
+	CHECK_INT(count_kind("scan"), 1);
+	feed(buf, pg_udp(buf, CAM, GW, CAM_IP, 5000, "203.0.113.80", 53, "x", 1));
+	CHECK_INT(count_kind("scan"), 2);
+	json_t *ev = nth("scan", 1);
+	char ts[32];
+	CHECK_STR(evs(ev, "report"), "final");
+	CHECK_INT(evi(ev, "incident"), 1);
+	CHECK_INT(evi(ev, "distinct_hosts"), 10);
+	/* dated at the incident's last attempt, not when its end was seen */
+	CHECK_STR(json_string_value(json_object_get(ev, "ts")), ts_iso8601(last, ts, sizeof ts));
+	scan_hosts(10, 8, 23);
+	CHECK_INT(count_kind("scan"), 3);
+	ev = nth("scan", 2);
+	CHECK_STR(evs(ev, "report"), "first");
+	CHECK_INT(evi(ev, "incident"), 2);
+	CHECK_INT(evi(ev, "distinct_hosts"), 8);
+	engine_finish(eng);
+	CHECK_INT(count_kind("scan"), 3);
+	stop();
+}
+
+/* The lab's case: a scan, then Mirai-marked SYNs (critical: an update at
+ * once), then campaign-port probes (an update after the interval), and the
+ * final report with everything. */
+static void test_update_campaign_mirai(void)
+{
+	start(NULL);
+	scan_hosts(0, 20, 23);
+	CHECK_INT(count_kind("scan"), 1);
+	CHECK_STR(sev(nth("scan", 0)), "high");
+	for (int i = 20; i < 23; i++)
+		mirai_syn(i, 23, true);
+	CHECK_INT(count_kind("scan"), 2);
+	json_t *ev = nth("scan", 1);
+	CHECK_STR(sev(ev), "critical");
+	CHECK_STR(evs(ev, "report"), "update");
+	CHECK(json_is_true(json_object_get(json_object_get(ev, "evidence"), "mirai_like")));
+	uint64_t t2 = now_us;
+	tcp(DEV, DEV_IP, 5001, GW, "198.51.100.200", 9530, 0x02, 1);
+	CHECK_INT(count_kind("scan"), 2);
+	now_us = t2 + 60000000;
+	tcp(DEV, DEV_IP, 5001, GW, "198.51.100.201", 9673, 0x02, 1);
+	CHECK_INT(count_kind("scan"), 3);
+	ev = nth("scan", 2);
+	CHECK_STR(evs(ev, "report"), "update");
+	CHECK_INT(n_campaigns(ev), 1);
+	engine_finish(eng);
+	CHECK_INT(count_kind("scan"), 4);
+	ev = nth("scan", 3);
+	CHECK_STR(evs(ev, "report"), "final");
+	CHECK_STR(sev(ev), "critical");
+	CHECK_INT(evi(ev, "incident"), 1);
+	CHECK_INT(n_campaigns(ev), 2);
+	CHECK_INT(evi(ev, "distinct_hosts"), 25);
+	CHECK_INT(evi(ev, "mirai_seq_matches"), 3);
+	stop();
+}
+
+/* scan.repeat: a report at least that often while the incident goes on,
+ * without growth (growth updates off: scan.update_interval=0). */
+static void test_repeat(void)
+{
+	start("scan.min_hosts=8;scan.repeat=100;scan.update_interval=0");
+	scan_hosts(0, 8, 23);
+	CHECK_INT(count_kind("scan"), 1);
+	for (int i = 0; i < 3; i++) { /* +30, +60, +90 s: doubled, but updates are off */
+		now_us += 30000000;
+		scan_hosts(8 + 3 * i, 3, 23);
+	}
+	CHECK_INT(count_kind("scan"), 1);
+	now_us += 10000000; /* 100 s after the first report */
+	scan_hosts(17, 1, 23);
+	CHECK_INT(count_kind("scan"), 2);
+	json_t *ev = nth("scan", 1);
+	CHECK_STR(evs(ev, "report"), "update");
+	CHECK_INT(evi(ev, "incident"), 1);
+	CHECK_INT(evi(ev, "total_attempts"), 18);
+	engine_finish(eng);
+	CHECK_INT(count_kind("scan"), 3); /* the RST after the update: a final report */
 	stop();
 }
 
@@ -490,10 +662,18 @@ static void test_eviction(void)
 		tcp(GW, ip, 40000, CAM, CAM_IP, 23, 0x02, (uint32_t)i);
 	}
 	CHECK_INT(count_kind("scan"), 0);
-	scan_hosts(0, 20, 23);
+	scan_hosts(0, 22, 23);
 	CHECK_INT(count_kind("scan"), 1);
+	/* the scanner evicted by a later flood of sources: its final report first */
+	for (int i = 0; i < 2000; i++) {
+		snprintf(ip, sizeof ip, "100.%d.%d.%d", 96 + (i >> 16), (i >> 8) & 255, i & 255);
+		tcp(GW, ip, 40000, CAM, CAM_IP, 23, 0x02, (uint32_t)i);
+	}
+	CHECK_INT(count_kind("scan"), 2);
+	CHECK_STR(evs(nth("scan", 1), "report"), "final");
+	CHECK_INT(evi(nth("scan", 1), "distinct_hosts"), 22);
 	engine_finish(eng);
-	CHECK_INT(count_kind("scan"), 1);
+	CHECK_INT(count_kind("scan"), 2);
 	stop();
 }
 
@@ -518,8 +698,9 @@ static void test_benign(void)
 static void test_params(void)
 {
 	char err[256] = "";
-	const char *bad[] = {"scan.bogus=1", "scan.window=abc", "scan.window=0", "scan.min_hosts=0",
-			     "scan.inbound=maybe", "scan.max_sources=4"};
+	const char *bad[] = {"scan.bogus=1",	   "scan.window=abc",	 "scan.window=0",
+			     "scan.min_hosts=0",   "scan.inbound=maybe", "scan.max_sources=4",
+			     "scan.update_interval=86401"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		events = json_array();
 		struct engine *e = engine_with(bad[i], err, sizeof err);
@@ -528,7 +709,7 @@ static void test_params(void)
 		json_decref(events);
 	}
 	events = json_array();
-	struct engine *e = engine_with("scan.window=30;scan.min_hosts=5;scan.answer_wait=0.5", err, sizeof err);
+	struct engine *e = engine_with("scan.window=30;scan.min_hosts=5;scan.answer_wait=0.5;scan.update_interval=0", err, sizeof err);
 	CHECK(e != NULL);
 	engine_free(e);
 	json_decref(events);
@@ -544,6 +725,9 @@ int main(void)
 	test_mirai();
 	test_inbound();
 	test_campaign_ports();
+	test_update_doubling();
+	test_incident_end();
+	test_update_campaign_mirai();
 	test_repeat();
 	test_udp();
 	test_icmp_garbage();
