@@ -8,7 +8,7 @@
 # zero drops for each, and koban's detection-to-block latency (the packet
 # that raises a scan event to its quarantine rule in the kernel).
 #
-#   bench/gateway.sh                      rates 25k 50k 100k 200k 400k 800k pps, then top speed
+#   bench/gateway.sh                      rates 25k 50k 100k 200k 300k 400k 800k pps, then top speed
 #   BENCH_RATES="100000 200000" BENCH_SECONDS=3 bench/gateway.sh
 #
 # Needs root, nft, tcpreplay, tcpdump; everything runs inside network
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 . tests/lab/lab.sh
 KOBAN=$(realpath "${KOBAN:-build/koban}")
 export KOBAN_DATA_DIR=${KOBAN_DATA_DIR:-$PWD/data}
-RATES=${BENCH_RATES:-25000 50000 100000 200000 400000 800000 top}
+RATES=${BENCH_RATES:-25000 50000 100000 200000 300000 400000 800000 top}
 SECONDS_PER=${BENCH_SECONDS:-4}
 PACKETS=${BENCH_PACKETS:-1000000}
 CPUS=${BENCH_CPUS:-0,1}
