@@ -30,8 +30,8 @@ static void *writer_main(void *arg)
 		}
 		struct event ev = q->ring[q->head];
 		q->head = (q->head + 1) % q->cap;
-		q->count--;
-		pthread_cond_signal(&q->not_full);
+		if (q->count-- == q->cap) /* the engine may be waiting for room */
+			pthread_cond_signal(&q->not_full);
 		pthread_mutex_unlock(&q->lock);
 		q->consume(q->ctx, &ev);
 		json_decref(ev.evidence);
@@ -74,8 +74,8 @@ void event_queue_push(struct event_queue *q, const struct event *ev)
 	struct event *slot = &q->ring[(q->head + q->count) % q->cap];
 	*slot = *ev;
 	slot->evidence = json_incref(ev->evidence);
-	q->count++;
-	pthread_cond_signal(&q->not_empty);
+	if (q->count++ == 0) /* the writer may be waiting for work */
+		pthread_cond_signal(&q->not_empty);
 	pthread_mutex_unlock(&q->lock);
 }
 
