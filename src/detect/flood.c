@@ -303,8 +303,18 @@ static void evaluate(struct flood *f, struct detect_ctx *ctx, struct tracker *t,
 }
 
 /* Visits one tracker set per packet: ends incidents that are over. */
+/* One step of the background sweep that ends incidents which are over:
+ * every SWEEP_EVERY packets, or sooner when a millisecond of capture time
+ * has passed (a busy link does not pay a table walk per packet). */
+#define SWEEP_EVERY 32
+#define SWEEP_US 1000
+
 static void sweep(struct flood *f, struct detect_ctx *ctx, uint64_t now)
 {
+	if (++f->sweep_skip < SWEEP_EVERY && now < f->sweep_us + SWEEP_US)
+		return;
+	f->sweep_skip = 0;
+	f->sweep_us = now;
 	struct tracker *set = &f->t[(size_t)f->sweep * FL_WAYS];
 	f->sweep = (f->sweep + 1) & (f->tsets - 1);
 	for (int i = 0; i < FL_WAYS; i++)

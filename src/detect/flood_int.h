@@ -66,6 +66,8 @@ struct flood {
 	uint64_t min_bps, repeat_us, update_us;
 	double factor, alpha, reply_ratio, min_amp;
 	uint32_t tsets, dsets, sweep, incidents;
+	uint32_t sweep_skip;          /* packets since the last sweep step */
+	uint64_t sweep_us;            /* capture time of the last sweep step */
 	struct tracker *t;
 	struct bucket *b;             /* window buckets per tracker */
 	struct fdev *d;

@@ -259,8 +259,19 @@ static void on_unreachable(struct scan *s, struct detect_ctx *ctx, const struct 
 
 /* Visits one set per packet: ages pending SYNs, so quiet sources report
  * too, and ends incidents whose window passed without an attempt. */
+/* One step of the background sweep that ages sources which have gone quiet:
+ * every SWEEP_EVERY packets, or sooner when a millisecond of capture time
+ * has passed, so a busy link does not pay a table walk per packet and a
+ * quiet one still ages its sources promptly. */
+#define SWEEP_EVERY 32
+#define SWEEP_US 1000
+
 static void sweep(struct scan *s, struct detect_ctx *ctx, uint64_t now)
 {
+	if (++s->sweep_skip < SWEEP_EVERY && now < s->sweep_us + SWEEP_US)
+		return;
+	s->sweep_skip = 0;
+	s->sweep_us = now;
 	struct source *set = &s->v[(size_t)s->sweep * SCAN_WAYS];
 	s->sweep = (s->sweep + 1) & (s->nsets - 1);
 	for (int i = 0; i < SCAN_WAYS; i++) {

@@ -84,6 +84,8 @@ struct scan {
 	uint32_t min_hosts, min_ports, in_min_hosts, in_min_ports, mirai_min;
 	bool inbound;
 	uint32_t nsets, sweep, incidents;
+	uint32_t sweep_skip;          /* packets since the last sweep step */
+	uint64_t sweep_us;            /* capture time of the last sweep step */
 	struct source *v;
 };
 
