@@ -2,8 +2,9 @@
  * owned by root and the configured group (ctl.gid) with mode 0660 (0600
  * when no group is configured), and whose every connection is checked again
  * with SO_PEERCRED/SO_PEERGROUPS: only root and members of ctl.gid are
- * served. One request line per connection (ctlproto.h); every action goes
- * through actions.c, which logs it with the caller's uid. */
+ * served. One request line per connection (ctlproto.h, read by clients.c
+ * without ever blocking the daemon); every action goes through actions.c,
+ * which logs it with the caller's uid. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -75,23 +76,6 @@ static bool peer_allowed(const struct gw *g, int fd, uid_t *uid)
 		if (groups[i] == g->dc.ctl_gid)
 			return true;
 	return false;
-}
-
-/* Reads one line within a second. */
-static ssize_t read_line(int fd, char *buf, size_t bufsz)
-{
-	size_t n = 0;
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	while (n < bufsz - 1 && poll(&p, 1, 1000) > 0) {
-		ssize_t r = read(fd, buf + n, bufsz - 1 - n);
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-		if (memchr(buf, '\n', n))
-			break;
-	}
-	buf[n] = '\0';
-	return (ssize_t)n;
 }
 
 static void write_all(int fd, const char *s, size_t len)
@@ -229,13 +213,12 @@ static bool handle(struct gw *g, const struct ctl_request *r, uid_t uid, FILE *f
 	return true;
 }
 
-void gw_ctl_accept(struct gw *g)
+/* A whole request line from a client of the control socket (clients.c):
+ * answered and closed. */
+void gw_ctl_request(struct gw *g, int fd, const char *line, size_t len)
 {
-	int fd = accept4(g->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (fd < 0)
-		return;
 	uid_t uid = (uid_t)-1;
-	char line[CTL_MAX_LINE + 2], err[300] = "";
+	char err[300] = "";
 	char *body = NULL;
 	size_t blen = 0;
 	FILE *f = open_memstream(&body, &blen);
@@ -243,12 +226,10 @@ void gw_ctl_accept(struct gw *g)
 	bool ok = false;
 	if (!f)
 		snprintf(err, sizeof err, "out of memory");
-	else if (read_line(fd, line, sizeof line) <= 0)
-		snprintf(err, sizeof err, "no request");
 	else if (!peer_allowed(g, fd, &uid))
 		snprintf(err, sizeof err, "permission denied: only root and group %u may use this socket",
 			 (unsigned)g->dc.ctl_gid);
-	else if (ctl_parse(line, strlen(line), &r, err, sizeof err))
+	else if (ctl_parse(line, len, &r, err, sizeof err))
 		ok = handle(g, &r, uid, f, err, sizeof err);
 	if (f)
 		fclose(f);
@@ -258,7 +239,6 @@ void gw_ctl_accept(struct gw *g)
 	if (ok && body)
 		write_all(fd, body, blen);
 	free(body);
-	close(fd);
-	if (!ok && uid != 0 && strncmp(err, "permission", 10) == 0)
+	if (!ok && strncmp(err, "permission", 10) == 0)
 		gw_log("control socket: refused uid %d", (int)uid);
 }

@@ -7,6 +7,7 @@
 #define KOBAN_GW_H
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <sys/types.h>
 
 #include "daemon/ctlproto.h"
@@ -18,6 +19,24 @@
 #define GW_MAX_KINDS 64
 #define GW_MAX_DEVS 4096
 #define GW_MAX_PENDING 512
+#define GW_MAX_CLIENTS 16
+#define GW_MAX_FETCH 32
+
+/* A connection to the control socket or the metrics port, read without
+ * blocking until its request is whole (or its second is up). */
+struct gw_client {
+	int fd;
+	bool metrics;
+	uint64_t deadline_ms;
+	size_t n;
+	char buf[CTL_MAX_LINE + 2];
+};
+
+/* A device waiting for its MUD profile. */
+struct gw_fetch {
+	uint8_t mac[6];
+	char url[256];
+};
 
 struct gw_cap {
 	pcap_t *p;
@@ -69,8 +88,19 @@ struct gw {
 	uint64_t actions_total[ENF__COUNT][2]; /* [kind][enforced] */
 	uint64_t releases;
 	uint64_t last_block_us;  /* packet that raised an event -> its automatic rule in place */
+	/* the MUD helper (one at a time) and its queue */
+	pid_t mud_pid;
+	int mud_fd;
+	uint8_t mud_mac[6];
+	char mud_url[256];
+	char *mud_out;
+	size_t mud_len;
+	struct gw_fetch fetchq[GW_MAX_FETCH];
+	size_t n_fetchq;
 	/* sockets */
 	int sig_fd, ctl_fd, metrics_fd;
+	struct gw_client clients[GW_MAX_CLIENTS];
+	size_t n_clients;
 	bool stop;
 };
 
@@ -112,18 +142,30 @@ void gw_record(struct gw *g, const char *what, const struct enf_action *a, const
 void gw_muds_load(struct gw *g);
 void gw_muds_free(struct gw *g);
 void gw_mud_to_child(struct gw *g, const struct enf_action *a, bool remove);
-/* A device announced a MUD URL: its profile (local, or fetched and
- * verified when allowed) becomes its ENF_MUD action. */
+/* A device announced a MUD URL: a helper process finds its profile (local,
+ * or fetched and verified when allowed) and resolves its names; the result
+ * becomes the device's ENF_MUD action (gw_mud_input). */
 void gw_mud_for_device(struct gw *g, const struct ipc_device *d);
+void gw_mud_input(struct gw *g);
+void gw_mud_stop(struct gw *g);
 
 /* ctl.c */
 int gw_ctl_open(struct gw *g, char *err, size_t errsz);
-void gw_ctl_accept(struct gw *g);
+void gw_ctl_request(struct gw *g, int fd, const char *line, size_t len);
 void gw_ctl_close(struct gw *g);
+
+/* clients.c */
+void gw_client_accept(struct gw *g, int listen_fd, bool metrics);
+/* Adds the clients' descriptors to p (from index *n). */
+void gw_clients_poll(struct gw *g, struct pollfd *p, size_t *n);
+/* Serves the clients whose entries (from index base) are ready; closes
+ * the ones whose time is up. */
+void gw_clients_serve(struct gw *g, const struct pollfd *p, size_t base);
+void gw_clients_close(struct gw *g);
 
 /* metrics.c */
 int gw_metrics_open(struct gw *g, char *err, size_t errsz);
-void gw_metrics_accept(struct gw *g);
+void gw_metrics_respond(struct gw *g, int fd, const char *req, size_t len);
 /* The Prometheus text (caller frees). */
 char *gw_metrics_text(struct gw *g);
 

@@ -2,13 +2,18 @@
  * loaded at start and on SIGHUP), matched by their mud-url against the URL
  * a device announces in DHCP option 161; with mud.fetch = yes, a URL with no
  * local profile is fetched over HTTPS and used only if its CMS signature
- * verifies against mud.ca_file. DNS names in a profile are resolved when it
- * is applied. The policy is also sent to the engine, which reports traffic
- * the profile does not permit. */
+ * verifies against mud.ca_file. Finding, fetching and resolving the DNS
+ * names of a profile happen in a short-lived helper process (one at a time,
+ * devices queued), so a slow or hostile URL never stalls capture. The
+ * policy is also sent to the engine, which reports traffic the profile does
+ * not permit. */
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/gw.h"
 
@@ -83,6 +88,7 @@ void gw_mud_to_child(struct gw *g, const struct enf_action *a, bool remove)
 	json_decref(o);
 }
 
+/* In the helper: the profile for URL, local or fetched and verified. */
 static struct mud_policy *find_profile(struct gw *g, const char *url, char *how, size_t howsz)
 {
 	for (size_t i = 0; i < g->n_muds; i++) {
@@ -103,25 +109,133 @@ static struct mud_policy *find_profile(struct gw *g, const char *url, char *how,
 	return p;
 }
 
+/* The helper process: finds the profile, resolves its names, writes
+ * {"how": ..., "policy": ... or null} to fd and exits. */
+static void helper(struct gw *g, const char *url, int fd)
+{
+	char how[300];
+	struct mud_policy *p = find_profile(g, url, how, sizeof how);
+	unsigned unresolved = p ? mud_resolve(p) : 0;
+	json_t *o = json_pack("{s:s, s:i, s:o}", "how", how, "unresolved", (int)unresolved, "policy",
+			      p ? mud_to_json(p) : json_null());
+	char *text = json_dumps(o, JSON_COMPACT);
+	size_t len = text ? strlen(text) : 0, off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	_exit(0);
+}
+
+static void start_next(struct gw *g)
+{
+	if (g->mud_pid > 0 || !g->n_fetchq)
+		return;
+	struct gw_fetch f = g->fetchq[0];
+	memmove(g->fetchq, g->fetchq + 1, --g->n_fetchq * sizeof f);
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) != 0)
+		return;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* only the pipe stays open: no capture, control or engine socket */
+		if (dup2(pfd[1], 3) == 3 && close_range(4, ~0u, 0) == 0)
+			helper(g, f.url, 3);
+		_exit(1);
+	}
+	close(pfd[1]);
+	if (pid < 0) {
+		close(pfd[0]);
+		return;
+	}
+	g->mud_pid = pid;
+	g->mud_fd = pfd[0];
+	memcpy(g->mud_mac, f.mac, 6);
+	memcpy(g->mud_url, f.url, sizeof g->mud_url);
+	g->mud_len = 0;
+}
+
 void gw_mud_for_device(struct gw *g, const struct ipc_device *d)
 {
 	if (!d->has_mac)
 		return;
-	char how[300], mac[MAC_STRLEN];
-	struct mud_policy *p = find_profile(g, d->mud_url, how, sizeof how);
-	if (!p) {
-		gw_log("MUD %s for %s: %s", d->mud_url, mac_str(d->mac, mac, sizeof mac), how);
+	for (size_t i = 0; i < g->n_fetchq; i++)
+		if (memcmp(g->fetchq[i].mac, d->mac, 6) == 0)
+			return;
+	if (g->n_fetchq == GW_MAX_FETCH) {
+		gw_log("MUD: too many devices waiting for a profile; %s ignored for now", d->mud_url);
 		return;
 	}
-	unsigned unresolved = mud_resolve(p);
-	struct enf_action a = {.kind = ENF_MUD, .enforced = g->dc.mode[ENF_MUD] == ENF_ENFORCE, .mud = p};
-	a.dev.has_mac = true;
-	memcpy(a.dev.mac, d->mac, 6);
-	for (size_t i = 0; i < d->n_ips; i++)
-		enf_device_add_ip(&a.dev, &d->ips[i]);
+	memcpy(g->fetchq[g->n_fetchq].mac, d->mac, 6);
+	snprintf(g->fetchq[g->n_fetchq++].url, sizeof g->fetchq[0].url, "%s", d->mud_url);
+	start_next(g);
+}
+
+/* The helper's answer is whole: the device's MUD action. */
+static void apply(struct gw *g)
+{
+	char mac[MAC_STRLEN], err[128];
+	json_t *o = json_loadb(g->mud_out, g->mud_len, 0, NULL);
+	const char *how = json_string_value(json_object_get(o, "how"));
+	struct mud_policy *p = mud_from_json(json_object_get(o, "policy"), err, sizeof err);
+	struct enf_device key = {.has_mac = true};
+	memcpy(key.mac, g->mud_mac, 6);
+	struct gw_dev *x = gw_dev_find(g, &key);
+	if (!p || !x) {
+		gw_log("MUD %s for %s: %s", g->mud_url, mac_str(g->mud_mac, mac, sizeof mac),
+		       how ? how : "no answer from the helper");
+		mud_free(p);
+		json_decref(o);
+		return;
+	}
+	struct enf_action a = {.kind = ENF_MUD, .enforced = g->dc.mode[ENF_MUD] == ENF_ENFORCE, .mud = p, .dev = key};
+	for (size_t i = 0; i < x->d.n_ips; i++)
+		enf_device_add_ip(&a.dev, &x->d.ips[i]);
 	snprintf(a.origin, sizeof a.origin, "mud");
-	snprintf(a.reason, sizeof a.reason, "MUD profile %.120s (%.50s; %zu entries, %u not enforceable, %u names unresolved)",
-		 p->url, how, p->n, p->skipped, unresolved);
+	snprintf(a.reason, sizeof a.reason, "MUD profile %.120s (%.50s; %zu entries, %u not enforceable, %d names unresolved)",
+		 p->url, how ? how : "?", p->n, p->skipped, (int)json_integer_value(json_object_get(o, "unresolved")));
+	json_decref(o);
 	char msg[256];
 	gw_act(g, &a, msg, sizeof msg);
+}
+
+void gw_mud_input(struct gw *g)
+{
+	char buf[8192];
+	ssize_t r = read(g->mud_fd, buf, sizeof buf);
+	if (r < 0)
+		return;
+	if (r > 0 && g->mud_len + (size_t)r <= 4u << 20) {
+		char *q = realloc(g->mud_out, g->mud_len + (size_t)r);
+		if (q) {
+			memcpy(q + g->mud_len, buf, (size_t)r);
+			g->mud_out = q;
+			g->mud_len += (size_t)r;
+		}
+		return;
+	}
+	close(g->mud_fd); /* end of the answer (the helper is reaped with SIGCHLD) */
+	g->mud_fd = -1;
+	g->mud_pid = 0;
+	apply(g);
+	free(g->mud_out);
+	g->mud_out = NULL;
+	g->mud_len = 0;
+	start_next(g);
+}
+
+void gw_mud_stop(struct gw *g)
+{
+	if (g->mud_pid > 0)
+		kill(g->mud_pid, SIGKILL);
+	if (g->mud_fd >= 0)
+		close(g->mud_fd);
+	g->mud_fd = -1;
+	g->mud_pid = 0;
+	free(g->mud_out);
+	g->mud_out = NULL;
+	g->n_fetchq = 0;
 }

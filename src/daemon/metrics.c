@@ -1,8 +1,8 @@
 /* metrics.c - Prometheus text exposition (format 0.0.4) on a local TCP
  * address (metrics.listen, 127.0.0.1:9465 by default; "off" disables it):
  * packets, capture drops, flows, devices, events by kind, actions by kind
- * and mode, engine restarts. Any GET gets the metrics; nothing else is
- * served. */
+ * and mode, engine restarts, detection-to-block latency. Any GET gets the
+ * metrics; nothing else is served. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -131,25 +131,20 @@ char *gw_metrics_text(struct gw *g)
 	return buf;
 }
 
-void gw_metrics_accept(struct gw *g)
+/* A request from a metrics client (clients.c): any GET gets the text. */
+void gw_metrics_respond(struct gw *g, int fd, const char *req, size_t len)
 {
-	int fd = accept4(g->metrics_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
+	if (len < 4 || memcmp(req, "GET ", 4) != 0)
 		return;
-	char req[2048];
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	ssize_t n = poll(&p, 1, 1000) > 0 ? read(fd, req, sizeof req - 1) : -1;
-	char *text = n > 0 ? gw_metrics_text(g) : NULL;
-	if (text) {
-		char head[160];
-		int hn = snprintf(head, sizeof head,
-				  "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: %zu\r\n\r\n",
-				  strlen(text));
-		struct timeval tv = {.tv_sec = 1};
-		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-		if (write(fd, head, (size_t)hn) == hn && strncmp(req, "GET ", 4) == 0)
-			(void)!write(fd, text, strlen(text));
-	}
+	char *text = gw_metrics_text(g);
+	if (!text)
+		return;
+	char head[160];
+	int hn = snprintf(head, sizeof head,
+			  "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: %zu\r\n\r\n",
+			  strlen(text));
+	/* non-blocking: a client that does not read gets what fits, never a wait */
+	if (send(fd, head, (size_t)hn, MSG_DONTWAIT | MSG_NOSIGNAL) == hn)
+		(void)!send(fd, text, strlen(text), MSG_DONTWAIT | MSG_NOSIGNAL);
 	free(text);
-	close(fd);
 }

@@ -161,14 +161,17 @@ static void on_signals(struct gw *g)
 static void loop(struct gw *g)
 {
 	while (!g->stop) {
-		struct pollfd p[4 + DAEMON_MAX_IFACES];
+		struct pollfd p[5 + DAEMON_MAX_IFACES + GW_MAX_CLIENTS];
 		size_t n = 0;
 		p[n++] = (struct pollfd){.fd = g->sig_fd, .events = POLLIN};
 		p[n++] = (struct pollfd){.fd = g->child_fd, .events = POLLIN};
 		p[n++] = (struct pollfd){.fd = g->ctl_fd, .events = POLLIN};
 		p[n++] = (struct pollfd){.fd = g->metrics_fd, .events = POLLIN};
+		p[n++] = (struct pollfd){.fd = g->mud_fd, .events = POLLIN};
 		for (size_t i = 0; i < g->n_caps; i++)
 			p[n++] = (struct pollfd){.fd = g->caps[i].fd, .events = POLLIN};
+		size_t base = n;
+		gw_clients_poll(g, p, &n);
 		int r = poll(p, n, 100);
 		if (r < 0 && errno != EINTR)
 			break;
@@ -176,13 +179,16 @@ static void loop(struct gw *g)
 			on_signals(g);
 		if (p[1].revents && g->child_fd >= 0)
 			gw_child_input(g);
-		if (p[2].revents & POLLIN)
-			gw_ctl_accept(g);
-		if (p[3].revents & POLLIN)
-			gw_metrics_accept(g);
+		if (p[4].revents && g->mud_fd >= 0)
+			gw_mud_input(g);
 		for (size_t i = 0; i < g->n_caps; i++)
-			if (p[4 + i].revents)
+			if (p[5 + i].revents)
 				gw_capture_read(g, i);
+		gw_clients_serve(g, p, base); /* before new ones shift the list */
+		if (p[2].revents & POLLIN)
+			gw_client_accept(g, g->ctl_fd, false);
+		if (p[3].revents & POLLIN)
+			gw_client_accept(g, g->metrics_fd, true);
 		gw_child_tick(g);
 	}
 }
@@ -208,6 +214,8 @@ static int start(struct gw *g)
 
 static void finish(struct gw *g)
 {
+	gw_mud_stop(g);
+	gw_clients_close(g);
 	gw_child_stop(g);
 	if (!g->dc.keep_rules)
 		gw_rules_remove(g);
@@ -232,7 +240,7 @@ int daemon_run(const struct watch_opts *o)
 	char err[512];
 	memset(&g, 0, sizeof g);
 	g.opts = o;
-	g.child_fd = g.ctl_fd = g.metrics_fd = g.sig_fd = -1;
+	g.child_fd = g.ctl_fd = g.metrics_fd = g.sig_fd = g.mud_fd = -1;
 	if (!load_config(o->config_path, &g.cfg, &g.dc, err, sizeof err)) {
 		fprintf(stderr, "koban: %s\n", err);
 		return 2;

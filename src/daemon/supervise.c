@@ -54,9 +54,11 @@ int gw_child_start(struct gw *g)
 			close(g->caps[i].fd);
 		if (g->child_fd >= 0)
 			close(g->child_fd);
-		for (int i = 0, fds[3] = {g->sig_fd, g->ctl_fd, g->metrics_fd}; i < 3; i++)
+		for (int i = 0, fds[4] = {g->sig_fd, g->ctl_fd, g->metrics_fd, g->mud_fd}; i < 4; i++)
 			if (fds[i] >= 0)
 				close(fds[i]);
+		for (size_t i = 0; i < g->n_clients; i++)
+			close(g->clients[i].fd);
 		struct child_args a = {.cfg = &g->cfg, .dc = &g->dc, .fd = sv[1], .indicators = g->opts->indicators,
 				       .n_indicators = g->opts->n_indicators};
 		child_main(&a);

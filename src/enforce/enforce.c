@@ -138,14 +138,18 @@ size_t enf_set_remove(struct enf_set *s, const struct enf_device *d, enum enf_ki
 bool enf_set_update_ips(struct enf_set *s, const uint8_t mac[6], const struct kaddr *ips, size_t n)
 {
 	bool changed = false;
+	if (!n)
+		return false; /* no address known now: keep the last ones */
 	for (size_t i = 0; i < s->n; i++) {
-		struct enf_device *d = &s->v[i].dev;
+		struct enf_device *d = &s->v[i].dev, now = {.has_mac = true};
 		if (!d->has_mac || memcmp(d->mac, mac, 6) != 0)
 			continue;
-		for (size_t k = 0; k < n; k++) {
-			uint8_t before = d->n_ips;
-			if (enf_device_add_ip(d, &ips[k]) && d->n_ips != before)
-				changed = true;
+		memcpy(now.mac, mac, 6);
+		for (size_t k = 0; k < n; k++)
+			enf_device_add_ip(&now, &ips[k]);
+		if (now.n_ips != d->n_ips || memcmp(now.ips, d->ips, now.n_ips * sizeof now.ips[0]) != 0) {
+			*d = now; /* an address the device gave up no longer names it */
+			changed = true;
 		}
 	}
 	return changed;

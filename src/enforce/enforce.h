@@ -77,8 +77,9 @@ int enf_set_add(struct enf_set *s, struct enf_action *a);
 /* Removes every action on the device (kind ENF_NONE) or of one kind.
  * Returns how many were removed. */
 size_t enf_set_remove(struct enf_set *s, const struct enf_device *d, enum enf_kind kind);
-/* Updates the addresses of every action on the device with this MAC.
- * Returns true if anything changed. */
+/* Sets the addresses of every action on the device with this MAC to the
+ * ones it has now (n > 0; an address it gave up is dropped, so it no
+ * longer matches whoever has it now). Returns true if anything changed. */
 bool enf_set_update_ips(struct enf_set *s, const uint8_t mac[6], const struct kaddr *ips, size_t n);
 
 /* JSON forms (the state file and `koban ctl status`). */

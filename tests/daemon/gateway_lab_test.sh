@@ -393,6 +393,17 @@ check "a member of ctl.gid may use it" lab_exec gw setpriv --reuid 12346 --regid
 	"$KOBAN" ctl --socket "$T/ctl.sock" status
 check "a malformed request is refused" not ctl degrade 192.168.50.10 99999
 
+# --- a client that connects and says nothing does not stall the daemon
+lab_exec gw bash -c 'exec 3<>/dev/tcp/127.0.0.1/9465; sleep 3' &
+silent=$!
+sleep 0.2
+t0=$(now_ms)
+ctl status >/dev/null
+dt=$(($(now_ms) - t0))
+check "a silent metrics client does not stall the daemon (${dt} ms)" test "$dt" -lt 700
+kill "$silent" 2>/dev/null
+wait "$silent" 2>/dev/null
+
 # --- metrics
 metrics=$(lab_exec gw bash -c 'exec 3<>/dev/tcp/127.0.0.1/9465; printf "GET /metrics HTTP/1.0\r\n\r\n" >&3; cat <&3')
 check "metrics: packets" contains "$metrics" '^koban_packets_captured_total [1-9]'

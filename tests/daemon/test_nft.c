@@ -63,6 +63,19 @@ static void test_quarantine(void)
 	HASNT(t, "02:00:00:00:00:05");
 	HASNT(t, "192.168.50.5");
 	free(t);
+	/* the device moves to another address: the rules follow it */
+	s.v[0].enforced = true;
+	struct kaddr moved[2];
+	kaddr_parse(&moved[0], "192.168.50.55");
+	kaddr_parse(&moved[1], "fd00::55");
+	CHECK(enf_set_update_ips(&s, s.v[0].dev.mac, moved, 2));
+	CHECK(!enf_set_update_ips(&s, s.v[0].dev.mac, moved, 2));
+	CHECK(!enf_set_update_ips(&s, s.v[0].dev.mac, moved, 0));
+	t = gen(&s, false);
+	HAS(t, "\t\tip saddr 192.168.50.55 drop\n");
+	HAS(t, "\t\tip6 daddr fd00::55 drop\n");
+	HASNT(t, "192.168.50.5 ");
+	free(t);
 	/* release */
 	struct enf_device d;
 	CHECK(enf_device_parse(&d, "02:00:00:00:00:05"));
