@@ -151,7 +151,7 @@ daemon.state_dir = $T/state
 daemon.uid = 12345
 daemon.gid = 12345
 daemon.fail_mode = closed
-daemon.restart_delay_ms = 3000
+daemon.restart_delay_ms = 5000
 ctl.socket = $T/ctl.sock
 ctl.gid = 4242
 metrics.listen = 127.0.0.1:9465
@@ -418,8 +418,9 @@ check "metrics: HTTP answer" contains "$metrics" '^HTTP/1.0 200 OK'
 pid=$(engine_pid)
 kill -KILL "$pid"
 check "fail-closed rules while the engine is down" wait_for 2 in_table 'iifname "br-lan" drop'
-check "nothing is forwarded while the engine is down" not tcp_ok plug 203.0.113.10 8080
 check "status says the engine is down" contains "$(ctl status)" '^engine: down'
+check "nothing is forwarded while the engine is down" not tcp_ok plug 203.0.113.10 8080
+check "the engine is still down (the fail mode held throughout)" contains "$(ctl status)" '^engine: down'
 wait_for 15 contains_status_running
 newpid=$(engine_pid)
 check "the parent restarted the engine" test -n "$newpid" -a "$newpid" != "$pid"
