@@ -233,6 +233,13 @@ start_watch || { fail "koban watch starts"; summary; exit 1; }
 ok "koban watch starts"
 expect_eq "engine runs as the configured uid" "$(ps -o uid= -p "$(engine_pid)" | tr -d ' ')" 12345
 check "the engine's state directory belongs to it" test "$(stat -c %u "$T/state/engine")" = 12345
+epid=$(engine_pid)
+check "engine: seccomp filter loaded" grep -Eq '^Seccomp:[[:space:]]+2$' "/proc/$epid/status"
+check "engine: no_new_privs" grep -Eq '^NoNewPrivs:[[:space:]]+1$' "/proc/$epid/status"
+check "engine: no effective capabilities" grep -Eq '^CapEff:[[:space:]]+0+$' "/proc/$epid/status"
+check "engine: empty capability bounding set" grep -Eq '^CapBnd:[[:space:]]+0+$' "/proc/$epid/status"
+check "engine: no supplementary groups" grep -Eq '^Groups:[[:space:]]*$' "/proc/$epid/status"
+expect_eq "engine: chrooted into its state directory" "$(readlink "/proc/$epid/root")" "$(realpath "$T/state/engine")"
 check "koban's table exists" lab_exec gw nft list table inet koban
 
 # every device says hello, so the engine knows its address
