@@ -83,7 +83,8 @@ run_koban() { # RATE -> "sent captured drops cpu_s achieved_pps"
 	local pid=$LAB_LAST_PID i child
 	for ((i = 0; i < 100; i++)); do ctl status 2>/dev/null | grep -q '^engine: running' && break; sleep 0.1; done
 	child=$(ctl status | sed -n 's/^engine: running (pid \([0-9]*\)).*/\1/p')
-	local c0=$(($(cpu_ticks $pid) + $(cpu_ticks $child)))
+	P0=$(cpu_ticks $pid) E0=$(cpu_ticks $child)
+	local c0=$((P0 + E0))
 	local sent pps
 	read -r sent pps < <(replay "$1")
 	local cap prev=-1 an
@@ -97,13 +98,18 @@ run_koban() { # RATE -> "sent captured drops cpu_s achieved_pps"
 	local kd ed c1
 	kd=$(metric koban_capture_drops_total)
 	ed=$(metric koban_engine_down_drops_total)
-	c1=$(($(cpu_ticks $pid) + $(cpu_ticks $child)))
+	local p0=$P0 e0=$E0 p1 e1
+	p1=$(cpu_ticks $pid)
+	e1=$(cpu_ticks $child)
+	c1=$((p1 + e1))
 	kill -TERM "$pid"
 	wait "$pid" 2>/dev/null
 	local drops=$((sent - cap)) # never captured (the kernel's drops among them)
 	[ "$drops" -lt "$kd" ] && drops=$kd
 	drops=$((drops + ed))        # captured, but not taken by the engine
-	echo "$sent $cap $drops $(awk -v t=$((c1 - c0)) -v hz="$HZ" 'BEGIN {printf "%.2f", t / hz}') $pps"
+	echo "$sent $cap $drops $(awk -v t=$((c1 - c0)) -v hz="$HZ" 'BEGIN {printf "%.2f", t / hz}') $pps" \
+		"$(awk -v p=$((p1 - p0)) -v e=$((e1 - e0)) -v hz="$HZ" -v n="$cap" \
+			'BEGIN {printf "%.2f/%.2f", n ? p / hz / (n / 1e6) : 0, n ? e / hz / (n / 1e6) : 0}')"
 }
 
 run_tcpdump() { # RATE -> "sent captured drops cpu_s achieved_pps"
@@ -180,9 +186,10 @@ block_latency_lab
 	printf '%-8s | %-53s | %-53s\n' "" "koban watch" "tcpdump -w /dev/null"
 	printf '%-8s | %8s %9s %9s %8s %12s | %8s %9s %9s %8s %12s\n' target pps sent captured drops "cpu s/Mpkt" pps sent \
 		captured drops "cpu s/Mpkt"
-	best_k=none best_t=none
+	best_k=none best_t=none split=""
 	for r in $RATES; do
-		read -r ks kc kd kcpu kr < <(run_koban "$r")
+		read -r ks kc kd kcpu kr ksplit < <(run_koban "$r")
+		split="$split $r:$ksplit"
 		read -r ts tc td tcpu tr < <(run_tcpdump "$r")
 		kper=$(awk -v c="$kcpu" -v n="$kc" 'BEGIN {printf "%.2f", n ? c / (n / 1e6) : 0}')
 		tper=$(awk -v c="$tcpu" -v n="$tc" 'BEGIN {printf "%.2f", n ? c / (n / 1e6) : 0}')
@@ -191,6 +198,7 @@ block_latency_lab
 		[ "$kd" = 0 ] && [ "$ks" -gt 0 ] && best_k="$kr pps (target $r)"
 		[ "$td" = 0 ] && [ "$ts" -gt 0 ] && best_t="$tr pps (target $r)"
 	done
+	echo "koban CPU s/Mpkt split parent/engine:$split"
 	echo
 	echo "highest rate with zero drops: koban watch $best_k; tcpdump $best_t"
 	echo "(target: tcpreplay --pps; top: --topspeed; pps: the rate tcpreplay achieved; drops: frames sent but not"
