@@ -12,7 +12,8 @@
 # and checks: automatic quarantine of a scanning bot within 2 s (scan
 # detector) and its packets no longer reaching the WAN (a counter in inet);
 # the plug still reaching the internet host; release; per-target block of a
-# flood while the device's other traffic flows; degrade of TELNET with HTTP
+# flood while the device's other traffic flows; quarantine on contact with a
+# listed C&C host (c2 detector); degrade of TELNET with HTTP
 # working; the plug's MUD profile (allowed peer works, another is dropped
 # and reported); a MUD file fetched over HTTPS from the announced URL, applied
 # only when its CMS signature verifies; lan-only for an end-of-support device; the engine killed:
@@ -59,6 +60,7 @@ build_lab() {
 	lab_exec inet ip addr add 203.0.113.10/24 dev eth0
 	lab_exec inet ip route add default via 203.0.113.1
 	lab_exec cnc ip addr add 198.51.100.66/24 dev eth0
+	lab_exec cnc ip addr add 198.51.100.67/24 dev eth0 # the address on the C&C indicator list
 	lab_exec cnc ip route add default via 198.51.100.1
 	mkdir -p "$T/www"
 	echo "hello from koban lab" >"$T/www/index.html"
@@ -172,7 +174,7 @@ CONF
 start_watch() {
 	lab_bg gw "$T/watch.log" unshare -m --propagation private \
 		sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$T/resolv.conf" \
-		"$KOBAN" watch --config "$T/koban.conf"
+		"$KOBAN" watch --config "$T/koban.conf" --indicators "$T/cnc.txt"
 	WATCH_PID=$LAB_LAST_PID
 	local i
 	for ((i = 0; i < 100; i++)); do
@@ -214,11 +216,14 @@ EOS=02:00:00:00:00:40
 build_lab
 mkdir -p "$T/mud"
 cp tests/daemon/mud/plug.json "$T/mud/plug.json"
-HAVE_SCAN=0 HAVE_FLOOD=0 HAVE_EOS=0
+printf '198.51.100.67  # the lab C&C host\n' >"$T/cnc.txt"
+HAVE_SCAN=0 HAVE_FLOOD=0 HAVE_EOS=0 HAVE_C2=0
 has_detector scan && HAVE_SCAN=1
 has_detector flood && HAVE_FLOOD=1
 has_detector end-of-support warn_days 30 && HAVE_EOS=1
+has_detector c2 repeat_window 3600 && HAVE_C2=1
 {
+	[ $HAVE_C2 = 1 ] && printf 'enforce.auto.c2 = quarantine\n'
 	[ $HAVE_EOS = 1 ] && printf 'enforce.auto.end-of-support = lan-only\n'
 
 	if [ $HAVE_SCAN = 1 ]; then
@@ -357,6 +362,17 @@ fi
 check "the flooding bot cannot reach the flood target" not tcp_ok bot 203.0.113.10 8080
 check "the bot's other traffic flows (C&C host reachable)" tcp_ok bot 198.51.100.66 8080
 check "release after the flood" ctl release $BOT
+
+# --- contact with a listed C&C host: quarantined
+if [ $HAVE_C2 = 1 ]; then
+	tcp_ok bot 198.51.100.67 8080
+	check "contact with a listed C&C host quarantines the bot" wait_for 3 has_action quarantine $BOT
+	check "... because of the c2 event" contains "$(ctl status)" "quarantine $BOT.*auto c2"
+	check "the bot no longer reaches the C&C host" not tcp_ok bot 198.51.100.67 8080
+	check "release after the C&C contact" ctl release $BOT
+else
+	echo "no c2 detector in this build: C&C contact not tested"
+fi
 
 # --- degrade: TELNET closed on the camera, HTTP keeps working
 check "koban ctl degrade camera telnet" ctl degrade 192.168.50.10 telnet --reason "lab: TELNET open"
