@@ -1,6 +1,7 @@
 /* nft_rules.c - turns the containment state into one nft script that
  * replaces koban's own tables (`table inet koban` for routed traffic and the
- * gateway itself, `table bridge koban` for frames bridged between LAN ports)
+ * gateway itself, `table bridge koban` for frames bridged between LAN ports:
+ * quarantine, degrade and block-target)
  * in a single transaction. Nothing here names any other table or chain.
  * Only enforced actions make rules; the order is fail-closed, quarantine,
  * lan-only, block-target, degrade, MUD. The rules are documented with
@@ -352,7 +353,13 @@ static void chain_bridge(struct gen *g)
 	      g->f);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct enf_action *a = &s->v[i];
-		if (!a->enforced || a->kind != ENF_QUARANTINE || !a->dev.has_mac)
+		if (!a->enforced)
+			continue;
+		if (a->kind == ENF_DEGRADE) /* the port is closed to LAN peers too */
+			degrade_rules(g->f, a, true, true);
+		if (a->kind == ENF_BLOCK_TARGET) /* the target may be on the LAN */
+			fwd_block_target(g->f, a);
+		if (a->kind != ENF_QUARANTINE || !a->dev.has_mac)
 			continue;
 		for (int dir = 0; dir < 2; dir++) {
 			fprintf(g->f, "\t\tether %s ", dir ? "daddr" : "saddr");

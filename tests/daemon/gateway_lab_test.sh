@@ -378,6 +378,8 @@ fi
 check "koban ctl degrade camera telnet" ctl degrade 192.168.50.10 telnet --reason "lab: TELNET open"
 check "camera TELNET closed from the internet side" not tcp_ok inet 192.168.50.10 23
 check "camera TELNET closed from the gateway" not tcp_ok gw 192.168.50.10 23
+check "camera TELNET closed to LAN peers (bridged)" not tcp_ok bot 192.168.50.10 23
+check "camera HTTP works for LAN peers" http_ok bot 192.168.50.10
 check "camera HTTP still works" http_ok inet 192.168.50.10
 check "camera HTTP from the gateway still works" http_ok gw 192.168.50.10
 

@@ -108,6 +108,14 @@ static void test_degrade_block_lanonly(void)
 	HAS(t, "\t\tip daddr 192.168.50.9 ip saddr != { 192.168.50.0/24 } drop\n");
 	HAS(t, "\t\tip6 daddr fd00::7 meta l4proto { tcp, udp } th dport 5353 drop\n");
 	HAS(t, "\t\tiifname \"lan0\" drop\n\t\toifname \"lan0\" drop\n");
+	/* degrade and block-target also in the bridge table (LAN peers) */
+	const char *br = strstr(t, "table bridge koban {");
+	CHECK(br != NULL);
+	if (br) {
+		HAS(br, "\t\tip daddr 192.168.50.7 tcp dport 23 drop\n");
+		HAS(br, "\t\tip saddr 192.168.50.8 ip daddr 203.0.113.10 drop\n");
+		HASNT(br, "192.168.50.9"); /* lan-only concerns the WAN */
+	}
 	/* order: fail-closed before lan-only before block-target before degrade */
 	CHECK(strstr(t, "iifname") < strstr(t, "192.168.50.9"));
 	CHECK(strstr(t, "192.168.50.9") < strstr(t, "203.0.113.10"));
@@ -247,6 +255,9 @@ static void test_kernel_accepts(void)
 	struct enf_action d = act(ENF_DEGRADE, NULL, "fd00::7");
 	d.port = 23;
 	enf_set_add(&s, &d);
+	struct enf_action bt = act(ENF_BLOCK_TARGET, "02:00:00:00:00:08", "192.168.50.8");
+	kaddr_parse(&bt.target, "192.168.50.7");
+	enf_set_add(&s, &bt);
 	char *t = gen(&s, true), *out = apply_and_list(t);
 	CHECK(out != NULL);
 	if (out) {
