@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/ctl_client.h"
 #include "daemon/ctlproto.h"
 
 static void usage(FILE *f)
@@ -47,7 +48,7 @@ static char *build(int argc, char **argv, const char *reason)
 	return buf;
 }
 
-static int talk(const char *path, const char *req)
+int ctl_talk(const char *path, const char *req)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof sa.sun_path) {
@@ -120,7 +121,7 @@ int cmd_ctl(int argc, char **argv)
 		free(req);
 		return 2;
 	}
-	int rc = talk(path && *path ? path : "/run/koban/ctl.sock", req);
+	int rc = ctl_talk(path && *path ? path : CTL_DEFAULT_SOCKET, req);
 	free(req);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
+#include "cli/ctl_client.h"
 #include "device/status_verify.h"
 #include "engine/config.h"
 #include "store/store.h"
@@ -22,6 +23,7 @@
 
 struct ingest {
 	const char *config_path, *makers_dir, *deadline;
+	const char *quarantine_socket; /* --quarantine-outdated: koban watch's control socket, or NULL */
 	struct config cfg;
 	struct maker_keys makers;
 	struct status_policy policy;
@@ -31,9 +33,12 @@ struct ingest {
 static void usage_status(FILE *f)
 {
 	fputs("usage: koban status ingest [--config FILE] [--makers DIR] [--firmware-deadline YYYY-MM-DD]\n"
-	      "                           DIR REPORT...\n"
+	      "                           [--quarantine-outdated[=SOCKET]] DIR REPORT...\n"
 	      "  verifies device status reports (libkoban-device) against the maker keys in DIR/*.pub\n"
-	      "  (default: the data directory's makers/) and records devices and events in the store DIR\n",
+	      "  (default: the data directory's makers/) and records devices and events in the store DIR;\n"
+	      "  with --quarantine-outdated, asks koban watch (its control socket, default\n"
+	      "  $KOBAN_CTL_SOCKET or " CTL_DEFAULT_SOCKET ") to quarantine devices whose firmware is older\n"
+	      "  than the deadline\n",
 	      f);
 }
 
@@ -104,6 +109,21 @@ static void print_result(const char *path, enum status_result res, const struct 
 	       kd_update_state_str(s->update.state), events, events == 1 ? "" : "s");
 }
 
+#define FIRMWARE_OUTDATED_FLAG FINDING_FIRMWARE_OUTDATED
+
+/* Asks the running gateway (koban watch) to quarantine a device whose
+ * firmware is older than the deadline; its refusal or absence is reported
+ * but does not undo what was recorded. */
+static void quarantine_outdated(const struct ingest *g, const struct kd_status *s)
+{
+	char mac[MAC_STRLEN], req[256];
+	mac_str(s->mac, mac, sizeof mac);
+	snprintf(req, sizeof req, "quarantine %s -- firmware older than the deadline %s\n", mac,
+		 g->deadline ? g->deadline : "(configured)");
+	if (ctl_talk(g->quarantine_socket, req) == 0)
+		printf("  quarantine requested for %s\n", mac);
+}
+
 /* Verifies and records one report: 0 valid, 1 invalid/unreadable, 3 store error. */
 static int ingest_one(struct ingest *g, struct store *st, const char *dbpath, const char *path)
 {
@@ -123,6 +143,9 @@ static int ingest_one(struct ingest *g, struct store *st, const char *dbpath, co
 		return 3;
 	}
 	print_result(path, res, &s, n);
+	if (res == STATUS_VALID && g->quarantine_socket && s.has_mac &&
+	    (status_findings(&s, &g->policy) & FIRMWARE_OUTDATED_FLAG))
+		quarantine_outdated(g, &s);
 	return res == STATUS_VALID ? 0 : 1;
 }
 
@@ -155,6 +178,7 @@ int cmd_status(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'},
 		{"makers", required_argument, NULL, 'm'},
 		{"firmware-deadline", required_argument, NULL, 'd'},
+		{"quarantine-outdated", optional_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -167,11 +191,16 @@ int cmd_status(int argc, char **argv)
 		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : 2;
 	}
 	optind = 1;
-	while ((ch = getopt_long(argc - 1, argv + 1, "c:m:d:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc - 1, argv + 1, "c:m:d:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': g.config_path = optarg; break;
 		case 'm': g.makers_dir = optarg; break;
 		case 'd': g.deadline = optarg; break;
+		case 'q':
+			g.quarantine_socket = optarg ? optarg : getenv("KOBAN_CTL_SOCKET");
+			if (!g.quarantine_socket || !*g.quarantine_socket)
+				g.quarantine_socket = CTL_DEFAULT_SOCKET;
+			break;
 		case 'h': usage_status(stdout); return 0;
 		default: usage_status(stderr); return 2;
 		}

@@ -410,6 +410,35 @@ check "end-of-support device cannot reach the internet" not tcp_ok eos 203.0.113
 check "end-of-support device still reaches the LAN (camera HTTP)" http_ok eos 192.168.50.10
 check "end-of-support device still reaches the gateway" lab_exec eos busybox ping -c 1 -W 1 192.168.50.1
 
+# --- a device whose own signed status report (libkoban-device) shows firmware older than the deadline:
+# `koban status ingest --quarantine-outdated` asks the gateway to quarantine it
+DEVTOOL=$(dirname "$KOBAN")/koban-device-tool
+DEVEX=$(dirname "$KOBAN")/koban-device-example
+if [ -x "$DEVTOOL" ] && [ -x "$DEVEX" ]; then
+	mkdir -p "$T/fw/makers" "$T/fw/store"
+	(
+		cd "$T/fw" || exit 1
+		"$DEVTOOL" keygen acme >/dev/null && cp acme.pub makers/ &&
+			printf 'plug firmware 0.9.0\nselftest=ok\n' >old.bin &&
+			"$DEVTOOL" sign --key acme.key --version 0.9.0 --counter 1 --hw-class plug-1 --release 2023-05-01 \
+				old.bin old.img >/dev/null &&
+			"$DEVTOOL" provision --key acme.key --id PLUG-OLD --hw-class plug-1 --maker "Acme Devices" \
+				--eos 2031-03-31 --image old.img flash.bin >/dev/null &&
+			"$DEVEX" --flash flash.bin --mac $PLUG report old.cose >/dev/null
+	)
+	check "the plug's status report is made" test -s "$T/fw/old.cose"
+	out=$(cd "$T/fw" && "$KOBAN" status ingest --makers makers --firmware-deadline 2025-01-01 \
+		--quarantine-outdated="$T/ctl.sock" store old.cose 2>&1)
+	check "status ingest reports the outdated firmware" grep -q "quarantine requested for $PLUG" <<<"$out"
+	check "the out-of-date plug is quarantined" wait_for 3 has_action quarantine $PLUG
+	check "... for its firmware" contains "$(ctl status)" "quarantine $PLUG.*firmware older than the deadline"
+	check "the out-of-date plug cannot reach the internet host" not tcp_ok plug 203.0.113.10 8080
+	check "release the plug" ctl release $PLUG --reason "lab: updated"
+	check "the released plug reaches the internet host" tcp_ok plug 203.0.113.10 8080
+else
+	fail "koban-device-tool or koban-device-example missing (make device)"
+fi
+
 # --- the control socket
 out=$(lab_exec gw setpriv --reuid 12346 --regid 12346 --clear-groups "$KOBAN" ctl --socket "$T/ctl.sock" status 2>&1)
 check "the control socket refuses an unprivileged uid" test $? -ne 0

@@ -9,7 +9,7 @@
 # `koban status ingest` verifies the reports, records both devices and
 # raises update-failed, default-password-unchanged and firmware-outdated;
 # a changed report becomes status-invalid. (Quarantining an out-of-date
-# device belongs to koband and is not tested here.)
+# device through koban watch is tested in tests/daemon/gateway_lab_test.sh.)
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
