@@ -550,12 +550,14 @@ static void *flood_create(struct detect_ctx *ctx, char *err, size_t errsz)
 	if (f) {
 		*f = c;
 		f->t = calloc((size_t)c.tsets * FL_WAYS, sizeof *f->t);
+		f->tags = calloc((size_t)c.tsets * FL_WAYS, sizeof *f->tags);
 		f->b = calloc((size_t)c.tsets * FL_WAYS * c.window, sizeof *f->b);
 		f->d = calloc((size_t)c.dsets * FL_WAYS, sizeof *f->d);
 	}
-	if (!f || !f->t || !f->b || !f->d) {
+	if (!f || !f->t || !f->tags || !f->b || !f->d) {
 		if (f) {
 			free(f->t);
+			free(f->tags);
 			free(f->b);
 			free(f->d);
 		}
@@ -572,6 +574,7 @@ static void flood_destroy(void *state)
 	if (!f)
 		return;
 	free(f->t);
+	free(f->tags);
 	free(f->b);
 	free(f->d);
 	free(f);

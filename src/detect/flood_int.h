@@ -52,6 +52,13 @@ struct tracker {
 	uint32_t reported_peak;
 };
 
+/* A tracker's hash tag and last second, kept apart from the tracker so a
+ * lookup reads one cache line per set. */
+struct tracker_tag {
+	uint32_t tag;      /* hash | 1; 0 = free */
+	uint32_t last_sec; /* capture second of the last use (eviction order) */
+};
+
 struct fdev {
 	bool used, have_base;
 	struct dkey key;
@@ -69,6 +76,7 @@ struct flood {
 	uint32_t sweep_skip;          /* packets since the last sweep step */
 	uint64_t sweep_us;            /* capture time of the last sweep step */
 	struct tracker *t;
+	struct tracker_tag *tags;     /* one per tracker */
 	struct bucket *b;             /* window buckets per tracker */
 	struct fdev *d;
 };

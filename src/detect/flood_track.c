@@ -52,11 +52,17 @@ struct tracker *tr_get(struct flood *f, struct detect_ctx *ctx, const struct dke
 	uint32_t h = dkey_hash(k) ^ kaddr_hash(target, 0xf1u + cls);
 	size_t base = (size_t)(h & (f->tsets - 1)) * FL_WAYS;
 	struct tracker *set = &f->t[base];
+	struct tracker_tag *tags = &f->tags[base];
+	uint32_t tag = h | 1; /* 0 marks a free way */
 	int victim = 0;
+	/* the tags of a set share one cache line: only a matching tag touches a tracker */
 	for (int i = 0; i < FL_WAYS; i++) {
-		if (set[i].used && set[i].cls == cls && kaddr_eq(&set[i].target, target) && dkey_eq(&set[i].dev, k))
+		if (tags[i].tag == tag && set[i].cls == cls && kaddr_eq(&set[i].target, target) &&
+		    dkey_eq(&set[i].dev, k)) {
+			tags[i].last_sec = (uint32_t)(now / 1000000u);
 			return &set[i];
-		if (set[victim].used && (!set[i].used || set[i].last_us < set[victim].last_us))
+		}
+		if (tags[victim].tag && (!tags[i].tag || tags[i].last_sec < tags[victim].last_sec))
 			victim = i;
 	}
 	if (!create)
@@ -72,6 +78,8 @@ struct tracker *tr_get(struct flood *f, struct detect_ctx *ctx, const struct dke
 	t->target = *target;
 	t->first_us = t->last_us = now;
 	t->sec = now / 1000000u;
+	tags[victim].tag = tag;
+	tags[victim].last_sec = (uint32_t)t->sec;
 	return t;
 }
 
