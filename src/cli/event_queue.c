@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#define QUEUE_BATCH 64
+
 struct event_queue {
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -13,6 +15,7 @@ struct event_queue {
 	struct event *ring;
 	size_t cap, head, count;
 	bool closing;
+	bool draining;  /* the writer is emptying a batch */
 	void (*consume)(void *ctx, const struct event *ev);
 	void *ctx;
 };
@@ -22,8 +25,9 @@ static void *writer_main(void *arg)
 	struct event_queue *q = arg;
 	for (;;) {
 		pthread_mutex_lock(&q->lock);
-		while (q->count == 0 && !q->closing)
+		while ((q->count == 0 || (q->count < QUEUE_BATCH && !q->draining)) && !q->closing)
 			pthread_cond_wait(&q->not_empty, &q->lock);
+		q->draining = q->count > 1; /* keep going until the queue is empty */
 		if (q->count == 0) { /* closing and drained */
 			pthread_mutex_unlock(&q->lock);
 			return NULL;
@@ -74,7 +78,9 @@ void event_queue_push(struct event_queue *q, const struct event *ev)
 	struct event *slot = &q->ring[(q->head + q->count) % q->cap];
 	*slot = *ev;
 	slot->evidence = json_incref(ev->evidence);
-	if (q->count++ == 0) /* the writer may be waiting for work */
+	/* wake the writer for a batch, not for every event: a wake-up costs more
+	 * than writing one event (finish wakes it for the rest) */
+	if (++q->count == QUEUE_BATCH || q->count == q->cap)
 		pthread_cond_signal(&q->not_empty);
 	pthread_mutex_unlock(&q->lock);
 }
