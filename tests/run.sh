@@ -54,23 +54,38 @@ for t in $(find tests -name '*_test.sh' | sort); do
 	record "$t" "$out" $?
 done
 
+# one fuzzer: NAME -> $tmp/fuzz-NAME.out with a last line the summary understands
+fuzz_one() {
+	local f=$1 n corpus work out rc
+	n=$(basename "$f")
+	corpus=fuzz/corpus/${n#fuzz_}
+	work=$tmp/corpus-$n
+	out=$tmp/fuzz-$n.out
+	mkdir -p "$work"
+	if [ -d "$corpus" ]; then
+		timeout $((FUZZ_SECONDS + 120)) "$f" -max_total_time="$FUZZ_SECONDS" -max_len=4096 \
+			-timeout=10 -rss_limit_mb=2048 "$work" "$corpus" >"$out" 2>&1
+		rc=$?
+	else
+		echo "no seed corpus at $corpus" >"$out"
+		rc=1
+	fi
+	if [ $rc -eq 0 ]; then echo "1 passed, 0 failed" >>"$out"; fi
+	echo "$rc" >"$out.rc"
+}
+
 if [ -z "$FILTER" ] || [ "$FILTER" = fuzz ]; then
-	for f in $(find build/fuzz/bin -type f -perm -u+x 2>/dev/null | sort); do
+	# the fuzzers run side by side, one per core
+	jobs_max=$(nproc 2>/dev/null || echo 2)
+	fuzzers=$(find build/fuzz/bin -type f -perm -u+x 2>/dev/null | sort)
+	for f in $fuzzers; do
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do sleep 0.2; done
+		fuzz_one "$f" &
+	done
+	wait
+	for f in $fuzzers; do
 		n=$(basename "$f")
-		corpus=fuzz/corpus/${n#fuzz_}
-		work=$tmp/corpus-$n
-		mkdir -p "$work"
-		out=$tmp/out
-		if [ -d "$corpus" ]; then
-			timeout $((FUZZ_SECONDS + 120)) "$f" -max_total_time="$FUZZ_SECONDS" -max_len=4096 \
-				-timeout=10 -rss_limit_mb=2048 "$work" "$corpus" >"$out" 2>&1
-			rc=$?
-		else
-			echo "no seed corpus at $corpus" >"$out"
-			rc=1
-		fi
-		if [ $rc -eq 0 ]; then echo "1 passed, 0 failed" >>"$out"; fi
-		record "fuzz/$n (${FUZZ_SECONDS}s)" "$out" $rc
+		record "fuzz/$n (${FUZZ_SECONDS}s)" "$tmp/fuzz-$n.out" "$(cat "$tmp/fuzz-$n.out.rc" 2>/dev/null || echo 1)"
 	done
 fi
 
