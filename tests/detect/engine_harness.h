@@ -6,6 +6,7 @@
 #define KOBAN_TEST_ENGINE_HARNESS_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine/engine.h"
@@ -24,6 +25,28 @@ static inline struct engine *eh_engine(const struct config *cfg, json_t *events,
 {
 	struct engine_sink sink = {.event = eh_collect, .ctx = events};
 	return engine_new(cfg, &sink, in, err, errsz);
+}
+
+/* A small configuration running only `detectors`, with settings given as
+ * "key=value;key=value" (e.g. "scan.window=10;scan.min_hosts=5"). A
+ * setting without '=' is passed with an empty value (the detector rejects it). */
+static inline void eh_config(struct config *cfg, const char *detectors, const char *params)
+{
+	config_defaults(cfg);
+	cfg->flow_memory_kb = 4096;
+	cfg->stream_slots = 8;
+	snprintf(cfg->detectors, sizeof cfg->detectors, "%s", detectors);
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", params ? params : "");
+	for (char *save, *kv = strtok_r(buf, ";", &save); kv && cfg->n_params < CONFIG_MAX_PARAMS;
+	     kv = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(kv, '=');
+		struct config_param *p = &cfg->params[cfg->n_params++];
+		if (eq)
+			*eq = '\0';
+		snprintf(p->key, sizeof p->key, "%s", kv);
+		snprintf(p->value, sizeof p->value, "%s", eq ? eq + 1 : "");
+	}
 }
 
 /* ---- frames ---- */

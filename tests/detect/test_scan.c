@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "pktgen.h"
+#include "engine_harness.h"
 #include "test.h"
 
 static const uint8_t DEV[6] = {0x00, 0x1b, 0x21, 0x0a, 0x0b, 0x0c};
@@ -24,31 +25,12 @@ static json_t *events;
 static struct engine *eng;
 static uint64_t now_us;
 
-static void collect(void *ctx, const struct event *ev)
-{
-	(void)ctx;
-	json_array_append_new(events, event_to_json(ev));
-}
-
 /* params: "key=value;key=value" (scan.* settings) */
 static struct engine *engine_with(const char *params, char *err, size_t errsz)
 {
 	struct config cfg;
-	config_defaults(&cfg);
-	cfg.flow_memory_kb = 4096;
-	cfg.stream_slots = 8;
-	strcpy(cfg.detectors, "scan");
-	char buf[512];
-	snprintf(buf, sizeof buf, "%s", params ? params : "");
-	for (char *save, *kv = strtok_r(buf, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-		char *eq = strchr(kv, '=');
-		struct config_param *p = &cfg.params[cfg.n_params++];
-		*eq = '\0';
-		snprintf(p->key, sizeof p->key, "%s", kv);
-		snprintf(p->value, sizeof p->value, "%s", eq + 1);
-	}
-	struct engine_sink sink = {.event = collect};
-	return engine_new(&cfg, &sink, NULL, err, errsz);
+	eh_config(&cfg, "scan", params);
+	return eh_engine(&cfg, events, NULL, err, errsz);
 }
 
 static void start(const char *params)
