@@ -9,6 +9,8 @@
  *               CAP_NET_RAW), ICMP echo
  *   ports.c     non-blocking connect scan with epoll, global rate limit,
  *               per-host concurrency limit
+ *   syn.c       the half-open SYN scan of IPv4 targets with CAP_NET_RAW
+ *               (same limits, same open-port list)
  *   banner_*.c  parsers of what services answer (pure functions, fuzzed)
  *   creds_*.c   login checks with the credential list, paced and bounded
  *   service.c   one open port: identify, read its banner, check its login
@@ -33,6 +35,15 @@
 #define AUDIT_MAX_SCOPES 64
 #define AUDIT_MAX_CREDS 1024
 
+/* How ports are surveyed (audit.scan, --scan). */
+enum audit_scan {
+	AUDIT_SCAN_AUTO = 0, /* SYN for IPv4 targets when CAP_NET_RAW is held, else connect */
+	AUDIT_SCAN_SYN,      /* SYN for IPv4 targets; refused without CAP_NET_RAW */
+	AUDIT_SCAN_CONNECT,  /* connect() only */
+};
+const char *audit_scan_name(enum audit_scan m);
+bool audit_scan_parse(const char *s, enum audit_scan *m);
+
 /* ---- options (audit.* keys of the configuration file, docs/audit.md) ---- */
 struct audit_opts {
 	unsigned max_attempts;        /* audit.max_attempts: login attempts per service (10) */
@@ -44,6 +55,7 @@ struct audit_opts {
 	unsigned workers;             /* audit.workers: services checked in parallel (16) */
 	bool discover;                /* audit.discover: ARP/ICMP before the port scan (yes) */
 	bool logins;                  /* audit.logins: try credentials at all (yes) */
+	enum audit_scan scan;         /* audit.scan / --scan (auto) */
 	uint16_t ports[AUDIT_MAX_PORTS]; /* audit.ports: TCP ports surveyed */
 	size_t n_ports;
 };
@@ -165,7 +177,8 @@ struct audit_host {
 
 /* ---- the run (run.c) ---- */
 struct audit_stats {
-	unsigned hosts_targeted, hosts_up, ports_open, connects, logins_tried;
+	unsigned hosts_targeted, hosts_up, ports_open, connects, syn_sent, logins_tried;
+	char scan[16];        /* what surveyed the ports: "syn", "connect", "syn+connect" */
 	uint64_t wall_us;
 };
 

@@ -30,6 +30,24 @@ void audit_opts_defaults(struct audit_opts *o)
 	memcpy(o->ports, default_ports, sizeof default_ports);
 }
 
+const char *audit_scan_name(enum audit_scan m)
+{
+	return m == AUDIT_SCAN_SYN ? "syn" : m == AUDIT_SCAN_CONNECT ? "connect" : "auto";
+}
+
+bool audit_scan_parse(const char *s, enum audit_scan *m)
+{
+	if (!strcmp(s, "auto"))
+		*m = AUDIT_SCAN_AUTO;
+	else if (!strcmp(s, "syn"))
+		*m = AUDIT_SCAN_SYN;
+	else if (!strcmp(s, "connect"))
+		*m = AUDIT_SCAN_CONNECT;
+	else
+		return false;
+	return true;
+}
+
 static bool add_port(struct audit_opts *o, unsigned long p, char *err, size_t errsz)
 {
 	for (size_t i = 0; i < o->n_ports; i++)
@@ -110,6 +128,11 @@ bool audit_opts_load(struct audit_opts *o, struct config *cfg, char *err, size_t
 	const char *ports = config_param(cfg, "audit.ports");
 	if (ports && !audit_ports_parse(o, ports, err, errsz))
 		return false;
+	const char *scan = config_param(cfg, "audit.scan");
+	if (scan && !audit_scan_parse(scan, &o->scan)) {
+		snprintf(err, errsz, "audit.scan: expected syn, connect or auto");
+		return false;
+	}
 	return get_uint(cfg, "audit.max_attempts", &o->max_attempts, 0, AUDIT_MAX_CREDS, err, errsz) &&
 	       get_uint(cfg, "audit.attempt_interval", &o->attempt_interval_ms, 0, 600000, err, errsz) &&
 	       get_uint(cfg, "audit.rate", &o->rate_pps, 1, 100000, err, errsz) &&

@@ -60,10 +60,10 @@ static json_t *begin_info(const struct audit_job *j)
 	json_object_set_new(o, "authorized", json_boolean(j->authorized));
 	json_object_set_new(o, "scope_file", j->scope_file ? json_string(j->scope_file) : json_null());
 	json_object_set_new(o, "credentials", json_pack("{s:s, s:i}", "file", j->creds.path, "pairs", (int)j->creds.n));
-	json_object_set_new(o, "limits", json_pack("{s:i, s:i, s:i, s:i, s:b}", "max_attempts", j->opts.max_attempts,
+	json_object_set_new(o, "limits", json_pack("{s:i, s:i, s:i, s:i, s:b, s:s}", "max_attempts", j->opts.max_attempts,
 						   "attempt_interval_ms", j->opts.attempt_interval_ms, "rate_pps",
 						   j->opts.rate_pps, "per_host", j->opts.per_host, "logins",
-						   j->opts.logins));
+						   j->opts.logins, "scan", audit_scan_name(j->opts.scan)));
 	json_object_set_new(o, "ports", ports);
 	return o;
 }
@@ -192,8 +192,9 @@ static int open_out(struct out *o)
 static void print_summary(const struct out *o, const struct audit_run *run)
 {
 	const struct audit_stats *s = &run->stats;
-	printf("%u addresses, %u answered, %u open ports, %u login attempts, %zu findings, %.1f s\n",
-	       s->hosts_targeted, s->hosts_up, s->ports_open, s->logins_tried, json_array_size(o->events),
+	printf("%u addresses, %u answered, %u open ports (%s scan), %u login attempts, %zu findings, %.1f s\n",
+	       s->hosts_targeted, s->hosts_up, s->ports_open, s->scan[0] ? s->scan : "no", s->logins_tried,
+	       json_array_size(o->events),
 	       (double)s->wall_us / 1e6);
 	printf("findings by kind:");
 	const char *kind;
@@ -206,8 +207,9 @@ static void finish(struct out *o, const struct audit_run *run, const struct inte
 {
 	json_t *devices = record_hosts(o, in);
 	const struct audit_stats *s = &run->stats;
-	json_t *end = json_pack("{s:i, s:i, s:i, s:i, s:i, s:I, s:I}", "addresses", s->hosts_targeted, "answered",
-				s->hosts_up, "open_ports", s->ports_open, "connections", s->connects, "login_attempts",
+	json_t *end = json_pack("{s:i, s:i, s:i, s:s, s:i, s:i, s:i, s:I, s:I}", "addresses", s->hosts_targeted,
+				"answered", s->hosts_up, "open_ports", s->ports_open, "scan", s->scan,
+				"syn_probes", s->syn_sent, "connections", s->connects, "login_attempts",
 				s->logins_tried, "findings", (json_int_t)json_array_size(o->events), "wall_ms",
 				(json_int_t)(s->wall_us / 1000));
 	if (store_run_end(o->st, end) != 0)

@@ -8,7 +8,7 @@
 #include "engine/config.h"
 
 struct audit_job {
-	const char *out_dir, *rate, *cred_path, *scope_file, *config_path, *lang, *ports;
+	const char *out_dir, *rate, *cred_path, *scope_file, *config_path, *lang, *ports, *scan;
 	const char *scopes[AUDIT_MAX_SCOPES];
 	size_t n_scopes;
 	char **targets;

@@ -38,30 +38,38 @@ struct scan {
 	uint64_t next_start_us;
 };
 
-static void record_open(struct audit_host *h, uint16_t port)
+static bool record_open(struct audit_host *h, uint16_t port)
 {
 	h->up = true;
 	for (size_t i = 0; i < h->n_svc; i++)
 		if (h->svc[i].port == port)
-			return;
+			return false;
 	if (h->n_svc < AUDIT_MAX_PORTS) {
 		memset(&h->svc[h->n_svc], 0, sizeof h->svc[0]);
 		h->svc[h->n_svc++].port = port;
+		return true;
+	}
+	return false;
+}
+
+void ports_result(struct audit_run *run, struct audit_host *h, uint16_t port, bool open)
+{
+	if (open) {
+		if (record_open(h, port))
+			run->stats.ports_open++;
+		if (!h->seen_by[0])
+			snprintf(h->seen_by, sizeof h->seen_by, "tcp");
+	} else if (!h->up) {
+		h->up = true;
+		snprintf(h->seen_by, sizeof h->seen_by, "tcp");
 	}
 }
 
 static void finish(struct scan *s, struct slot *sl, int err)
 {
 	struct audit_host *h = &s->run->hosts[s->hosts[sl->host]];
-	if (err == 0) {
-		record_open(h, sl->port);
-		s->run->stats.ports_open++;
-	} else if (err == ECONNREFUSED && !h->up) {
-		h->up = true;
-		snprintf(h->seen_by, sizeof h->seen_by, "tcp");
-	}
-	if (err == 0 && !h->seen_by[0])
-		snprintf(h->seen_by, sizeof h->seen_by, "tcp");
+	if (err == 0 || err == ECONNREFUSED)
+		ports_result(s->run, h, sl->port, err == 0);
 	epoll_ctl(s->ep, EPOLL_CTL_DEL, sl->fd, NULL);
 	close(sl->fd);
 	sl->fd = -1;

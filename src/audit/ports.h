@@ -1,5 +1,5 @@
 /* ports.h - the TCP connect survey (ports.c) and host discovery
- * (discover.c) of `koban audit`. */
+ * (discover.c) of `koban audit`; the SYN survey is in syn.h. */
 #ifndef KOBAN_AUDIT_PORTS_H
 #define KOBAN_AUDIT_PORTS_H
 
@@ -11,6 +11,10 @@
  * run->hosts); open ports become services of the host, any answer marks
  * the host up. Returns 0, or -1 when it could not start. */
 int ports_scan(struct audit_run *run, const size_t *hosts, size_t n);
+
+/* What a scan (connect or SYN) learnt about one port: open ports join the
+ * host's services (once), a refused port still shows the host is up. */
+void ports_result(struct audit_run *run, struct audit_host *h, uint16_t port, bool open);
 
 /* Host discovery before the scan. ARP on directly attached IPv4 networks
  * (needs CAP_NET_RAW): hosts that answer are up and get their MAC; hosts on

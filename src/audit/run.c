@@ -1,4 +1,5 @@
-/* run.c - one survey: discovery, the port scan, then the services of every
+/* run.c - one survey: discovery, the port scan (SYN for IPv4 targets when
+ * audit.scan allows and CAP_NET_RAW is held, connect() for the rest), then the services of every
  * host checked by a pool of worker threads (audit.workers), at most
  * audit.per_host tasks on one host at a time. Afterwards a certificate seen
  * on more than one device is marked as shared. */
@@ -11,6 +12,7 @@
 #include "audit/net.h"
 #include "audit/ports.h"
 #include "audit/service.h"
+#include "audit/syn.h"
 
 struct task {
 	size_t host;
@@ -136,6 +138,35 @@ static void mark_shared_certs(struct audit_run *run)
 		}
 }
 
+/* The port survey: with a raw socket (audit.scan syn or auto, CAP_NET_RAW)
+ * IPv4 hosts get the SYN scan and IPv6 hosts the connect scan; otherwise
+ * every host the connect scan. list is reordered (IPv4 first). */
+static int scan_ports(struct audit_run *run, size_t *list, size_t n)
+{
+	int fd = run->opts->scan == AUDIT_SCAN_CONNECT ? -1 : syn_socket();
+	if (fd < 0 && run->opts->scan == AUDIT_SCAN_SYN) {
+		fprintf(stderr, "koban: --scan syn needs CAP_NET_RAW (use --scan connect or auto)\n");
+		return -1;
+	}
+	if (fd < 0) {
+		if (run->verbose && run->opts->scan == AUDIT_SCAN_AUTO)
+			fprintf(stderr, "koban: no CAP_NET_RAW: connect scan\n");
+		snprintf(run->stats.scan, sizeof run->stats.scan, "connect");
+		return ports_scan(run, list, n);
+	}
+	size_t n4 = 0;
+	for (size_t i = 0; i < n; i++)
+		if (run->hosts[list[i]].ip.family == KADDR_V4) {
+			size_t t = list[n4];
+			list[n4++] = list[i];
+			list[i] = t;
+		}
+	snprintf(run->stats.scan, sizeof run->stats.scan, n4 == n ? "syn" : n4 ? "syn+connect" : "connect");
+	if (syn_scan(run, list, n4, fd) != 0)
+		return -1;
+	return ports_scan(run, list + n4, n - n4);
+}
+
 int audit_run_all(struct audit_run *run)
 {
 	uint64_t t0 = audit_now_us();
@@ -153,7 +184,7 @@ int audit_run_all(struct audit_run *run)
 	for (size_t i = 0; i < run->n_hosts; i++)
 		if (!skip[i])
 			list[n++] = i;
-	int rc = ports_scan(run, list, n);
+	int rc = scan_ports(run, list, n);
 	if (rc == 0)
 		rc = check_services(run);
 	mark_shared_certs(run);

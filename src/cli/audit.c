@@ -25,7 +25,7 @@ static void usage_audit(FILE *f)
 {
 	fputs("usage: koban audit [--scope CIDR]... [--out DIR] [--rate PPS] [--credentials FILE]\n"
 	      "                   [--authorized --scope-file FILE] [--config FILE] [--lang ja|en]\n"
-	      "                   [--ports LIST] [--verbose] [TARGET]...\n"
+	      "                   [--ports LIST] [--scan syn|connect|auto] [--verbose] [TARGET]...\n"
 	      "  TARGET: an address or CIDR prefix; without targets the --scope prefixes are surveyed.\n"
 	      "  Only private, link-local and ULA addresses may be surveyed; any other needs --authorized\n"
 	      "  and a --scope-file listing it.\n",
@@ -40,12 +40,13 @@ static int parse_audit_args(int argc, char **argv, struct audit_job *a)
 		{"authorized", no_argument, NULL, 'A'},       {"scope-file", required_argument, NULL, 'S'},
 		{"config", required_argument, NULL, 'c'},     {"lang", required_argument, NULL, 'l'},
 		{"ports", required_argument, NULL, 'p'},      {"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+		{"scan", required_argument, NULL, 'm'},       {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	a->out_dir = "koban-out";
 	optind = 1;
 	int ch;
-	while ((ch = getopt_long(argc, argv, "s:o:r:C:AS:c:l:p:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:o:r:C:AS:c:l:p:m:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			if (a->n_scopes == AUDIT_MAX_SCOPES) {
@@ -62,6 +63,7 @@ static int parse_audit_args(int argc, char **argv, struct audit_job *a)
 		case 'c': a->config_path = optarg; break;
 		case 'l': a->lang = optarg; break;
 		case 'p': a->ports = optarg; break;
+		case 'm': a->scan = optarg; break;
 		case 'v': a->verbose = true; break;
 		case 'h': usage_audit(stdout); exit(0);
 		default: usage_audit(stderr); return -1;
@@ -92,6 +94,10 @@ static int load_settings(struct audit_job *a)
 		goto bad;
 	if (a->ports && !audit_ports_parse(&a->opts, a->ports, err, sizeof err))
 		goto bad;
+	if (a->scan && !audit_scan_parse(a->scan, &a->opts.scan)) {
+		snprintf(err, sizeof err, "--scan: expected syn, connect or auto");
+		goto bad;
+	}
 	if (a->rate) {
 		char *end;
 		unsigned long r = strtoul(a->rate, &end, 10);
