@@ -20,7 +20,10 @@
 # attempt counts per service from the daemons' own logs, the pacing, that
 # nothing is typed or run after a successful login, the run record in the
 # tamper-evident log, the notices, and that targets outside the scope are
-# refused before anything is sent. Everything is removed on exit.
+# refused before anything is sent. The survey runs with the default
+# `--scan auto`, i.e. the SYN scan (root holds CAP_NET_RAW), then again with
+# `--scan connect` and must find the same open ports and findings
+# (lab_scan.sh). Everything is removed on exit.
 set -u
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -75,4 +78,5 @@ cat "$T/audit.out"
 echo "audit took $(python3 -c "print(round($end - $start, 1))") s"
 
 source tests/audit/lab_asserts.sh
+source tests/audit/lab_scan.sh
 summary
