@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lab_scan.sh - SYN scan and connect scan on the same lab (sourced by
 # audit_lab_test.sh after lab_asserts.sh). The first survey ran with the
 # default `--scan auto`; as root it holds CAP_NET_RAW, so IPv4 ports were
