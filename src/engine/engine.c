@@ -324,6 +324,8 @@ void engine_packet(struct engine *e, int linktype, uint64_t ts_us, const uint8_t
 	if (ts_us > e->stats.last_us)
 		e->stats.last_us = ts_us;
 	count_decode(e, st);
+	if (p.l4_proto == IPPROTO_ICMPV6)
+		engine_learn_ra(e, &p);
 	struct device *src_dev = learn_source(e, &p);
 	if (!p.ip_version) {
 		e->stats.non_ip++;

@@ -10,6 +10,7 @@
 
 #define LOGIN_SEEN_SIZE 65536 /* power of two */
 #define ENGINE_MAX_DETECTORS 32
+#define ENGINE_MAX_RA_PREFIXES 16
 
 struct detector;
 struct detect_ctx;
@@ -35,6 +36,8 @@ struct engine {
 	struct intel *intel;       /* not owned */
 	struct detector_slot detectors[ENGINE_MAX_DETECTORS];
 	size_t n_detectors;
+	struct kprefix ra_prefixes[ENGINE_MAX_RA_PREFIXES]; /* on-link IPv6 prefixes from RAs */
+	size_t n_ra_prefixes;
 	struct engine_stats stats;
 };
 
@@ -48,6 +51,10 @@ struct fact_ctx {
 
 /* engine.c: the local device with this MAC, created if new (DHCP clients) */
 struct device *engine_device_for_mac(struct engine *e, const uint8_t mac[6], uint64_t ts_us);
+
+/* ra.c: on-link IPv6 prefixes learnt from Router Advertisements */
+void engine_learn_ra(struct engine *e, const struct packet *p);
+bool engine_in_ra_prefix(const struct engine *e, const struct kaddr *ip);
 
 /* facts.c */
 void engine_handle_fact(void *ctx, const struct fact *f);

@@ -11,12 +11,15 @@
 
 #define FACT_TEXT_MAX 256
 
-/* Local: inside the configured networks (or private/ULA when none are
- * configured), or an address a local device was given by DHCP. */
+/* Local: inside the configured networks (or, when none are configured,
+ * private/ULA addresses and the on-link IPv6 prefixes routers announce), or
+ * an address a local device was given by DHCP. */
 bool engine_ip_is_local(struct engine *e, const struct kaddr *ip)
 {
 	if (e->cfg.n_local_nets == 0) {
 		if (kaddr_is_private(ip))
+			return true;
+		if (ip->family == KADDR_V6 && e->n_ra_prefixes && engine_in_ra_prefix(e, ip))
 			return true;
 	} else {
 		for (size_t i = 0; i < e->cfg.n_local_nets; i++)

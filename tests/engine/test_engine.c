@@ -1,6 +1,7 @@
 /* test_engine.c - the engine end to end on hand-made frames: local device
  * learning, services, peers, a TELNET login reported with the password
  * masked, bounded flow memory, deterministic output. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,94 @@ static void test_bounded_flows(void)
 	json_decref(events);
 }
 
+/* Ethernet + IPv6 header (no extension headers); returns the L4 offset. */
+static size_t ipv6_frame(uint8_t *b, const uint8_t *smac, const uint8_t *dmac, const char *sip, const char *dip,
+			 uint8_t next, uint8_t hops, size_t l4_len)
+{
+	memcpy(b, dmac, 6);
+	memcpy(b + 6, smac, 6);
+	pg_put16(b + 12, 0x86dd);
+	memset(b + 14, 0, 40);
+	b[14] = 0x60;
+	pg_put16(b + 18, (uint16_t)l4_len);
+	b[20] = next;
+	b[21] = hops;
+	inet_pton(AF_INET6, sip, b + 22);
+	inet_pton(AF_INET6, dip, b + 38);
+	return 54;
+}
+
+/* A Router Advertisement from the gateway with one Prefix Information option. */
+static size_t router_advert(uint8_t *b, const char *prefix, uint8_t len, uint8_t flags, uint8_t hops)
+{
+	static const uint8_t allnodes[6] = {0x33, 0x33, 0, 0, 0, 1};
+	size_t off = ipv6_frame(b, GW, allnodes, "fe80::1", "ff02::1", 58, hops, 16 + 32);
+	uint8_t *ra = b + off;
+	memset(ra, 0, 16 + 32);
+	ra[0] = 134; /* type; code 0, checksum not checked */
+	ra[4] = 64;
+	pg_put16(ra + 6, 1800);
+	uint8_t *pio = ra + 16;
+	pio[0] = 3;
+	pio[1] = 4;
+	pio[2] = len;
+	pio[3] = flags;
+	pg_put32(pio + 4, 86400);
+	pg_put32(pio + 8, 14400);
+	inet_pton(AF_INET6, prefix, pio + 16);
+	return off + 16 + 32;
+}
+
+static size_t syn6(uint8_t *b, const uint8_t *smac, const char *sip, const char *dip, uint16_t dport)
+{
+	size_t off = ipv6_frame(b, smac, GW, sip, dip, 6, 64, 20);
+	memset(b + off, 0, 20);
+	pg_put16(b + off, 50000);
+	pg_put16(b + off + 2, dport);
+	b[off + 12] = 5 << 4;
+	b[off + 13] = 0x02;
+	return off + 20;
+}
+
+/* Global IPv6 addresses are local once a router announces their prefix. */
+static void test_ipv6_prefix_from_ra(void)
+{
+	json_t *events = json_array();
+	struct engine *e = new_engine(events, 1024);
+	uint8_t buf[256];
+	struct kaddr a;
+	/* before any RA, a global IPv6 address is remote */
+	feed(e, buf, syn6(buf, PC, "2001:db8:1::10", "2001:db8:99::1", 443));
+	CHECK(inventory_by_mac(engine_inventory(e), PC) == NULL);
+	/* forged RAs are ignored: hop limit below 255, or a prefix not on-link */
+	feed(e, buf, router_advert(buf, "2001:db8:1::", 64, 0xc0, 64));
+	feed(e, buf, router_advert(buf, "2001:db8:1::", 64, 0x40, 255));
+	feed(e, buf, syn6(buf, PC, "2001:db8:1::10", "2001:db8:99::1", 443));
+	CHECK(inventory_by_mac(engine_inventory(e), PC) == NULL);
+	/* a proper RA: on-link prefix 2001:db8:1::/64 (a new connection, so a new flow) */
+	feed(e, buf, router_advert(buf, "2001:db8:1::", 64, 0xc0, 255));
+	feed(e, buf, syn6(buf, PC, "2001:db8:1::10", "2001:db8:99::1", 8443));
+	struct device *pc = inventory_by_mac(engine_inventory(e), PC);
+	CHECK(pc != NULL);
+	kaddr_parse(&a, "2001:db8:1::10");
+	CHECK(pc && inventory_by_ip(engine_inventory(e), &a) == pc);
+	/* an address outside the announced prefix stays remote */
+	kaddr_parse(&a, "2001:db8:99::1");
+	CHECK(inventory_by_ip(engine_inventory(e), &a) == NULL);
+	CHECK(pc && pc->n_peers == 1);
+	/* truncated and zero-length options do not loop or read out of bounds */
+	size_t n = router_advert(buf, "2001:db8:2::", 64, 0xc0, 255);
+	buf[54 + 16 + 1] = 0;
+	feed(e, buf, n);
+	for (size_t cut = 54; cut < n; cut++) {
+		router_advert(buf, "2001:db8:3::", 64, 0xc0, 255);
+		pg_put16(buf + 18, (uint16_t)(cut - 54));
+		feed(e, buf, cut);
+	}
+	engine_free(e);
+	json_decref(events);
+}
+
 static char *run_once(void)
 {
 	json_t *events = json_array();
@@ -170,6 +259,7 @@ int main(void)
 	test_inventory_and_login();
 	test_remote_not_device();
 	test_bounded_flows();
+	test_ipv6_prefix_from_ra();
 	char *a = run_once(), *b = run_once();
 	CHECK(a && b && strcmp(a, b) == 0);
 	free(a);
