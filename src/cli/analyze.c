@@ -257,11 +257,13 @@ static json_t *run_begin_info(char *const *captures, size_t n, uint32_t hash_kb)
 	return json_pack("{s:s, s:s, s:o}", "koban", KOBAN_VERSION, "command", "analyze", "inputs", inputs);
 }
 
-static json_t *run_end_info(const struct engine_stats *es, size_t n_devices, int failed)
+static json_t *run_end_info(const struct engine_stats *es, size_t n_devices, uint64_t adds_refused,
+			    int failed)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:i}", "packets", (json_int_t)es->packets, "flows",
-			 (json_int_t)es->flows.created, "events", (json_int_t)es->events, "devices",
-			 (json_int_t)n_devices, "unreadable_captures", failed);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:i}", "packets", (json_int_t)es->packets, "flows",
+			 (json_int_t)es->flows.created, "flows_evicted", (json_int_t)es->flows.evicted, "events",
+			 (json_int_t)es->events, "devices", (json_int_t)n_devices, "device_adds_refused",
+			 (json_int_t)adds_refused, "unreadable_captures", failed);
 }
 
 #define MAX_INDICATOR_FILES 32
@@ -406,7 +408,11 @@ static void finish_run(struct run *r, struct engine *eng, char *const *captures,
 	engine_get_stats(eng, &es);
 	alerter_finish(r->alerts);
 	json_t *devices = collect_devices(eng, r->store, r->out_dir, &r->write_errors);
-	json_t *end = run_end_info(&es, json_array_size(devices), failed);
+	uint64_t not_kept = inventory_dropped(engine_inventory(eng));
+	if (not_kept)
+		fprintf(stderr, "koban: max_devices reached: %llu attempts to add a device were refused\n",
+			(unsigned long long)not_kept);
+	json_t *end = run_end_info(&es, json_array_size(devices), not_kept, failed);
 	if (store_run_end(r->store, end) != 0) {
 		fprintf(stderr, "koban: %s\n", store_error(r->store));
 		r->write_errors++;

@@ -103,13 +103,6 @@ const char *oui_lookup(const uint8_t mac[6])
 	return e ? e->name : NULL;
 }
 
-int oui_loaded_entries(void)
-{
-	if (!tried)
-		oui_load();
-	return (int)n_entries;
-}
-
 void oui_free(void)
 {
 	for (size_t i = 0; i < n_entries; i++)

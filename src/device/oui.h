@@ -9,8 +9,6 @@
 /* Organisation name for the MAC's OUI, or NULL (unknown, locally
  * administered, or registry missing). The string lives until oui_free(). */
 const char *oui_lookup(const uint8_t mac[6]);
-/* True once a registry was loaded (false if none was found). */
-int oui_loaded_entries(void);
 void oui_free(void);
 
 #endif
