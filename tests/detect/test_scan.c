@@ -103,21 +103,12 @@ static void scan_hosts(int from, int n, uint16_t port)
 
 static size_t count_kind(const char *kind)
 {
-	size_t i, n = 0;
-	json_t *ev;
-	json_array_foreach(events, i, ev)
-		n += strcmp(json_string_value(json_object_get(ev, "kind")), kind) == 0;
-	return n;
+	return eh_count(events, kind);
 }
 
 static json_t *nth(const char *kind, size_t k)
 {
-	size_t i, seen = 0;
-	json_t *ev;
-	json_array_foreach(events, i, ev)
-		if (strcmp(json_string_value(json_object_get(ev, "kind")), kind) == 0 && seen++ == k)
-			return ev;
-	return NULL;
+	return eh_nth(events, kind, k);
 }
 
 static const char *sev(json_t *ev)
